@@ -1,0 +1,234 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+
+import { AppError } from '../../errors.js';
+import {
+  changePasswordBody,
+  loginBody,
+  logoutBody,
+  refreshBody,
+  registerBody,
+  registerResponse,
+  tokenPairResponse,
+  updateMeBody,
+  userResponse,
+  type TokenPairResponse,
+  type UserResponse,
+} from './schemas.js';
+import {
+  type AccountUser,
+  changePassword,
+  createRefreshToken,
+  findActiveUser,
+  registerUser,
+  revokeRefreshToken,
+  rotateRefreshToken,
+  updateUserName,
+  verifyCredentials,
+} from './service.js';
+
+// Sent for both a new and an existing email, so the response does not reveal
+// which addresses have accounts. The owner of an existing account simply
+// signs in with the password they already have.
+const REGISTER_MESSAGE =
+  'If the address can be registered, the account is ready: sign in to continue.';
+
+const bearer = [{ bearerAuth: [] }];
+
+function toUserResponse(user: AccountUser): UserResponse {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+function noStore(reply: FastifyReply): void {
+  reply.header('Cache-Control', 'no-store');
+}
+
+/** Registration, sign-in, token refresh, sign-out and the own profile. */
+export default async function authRoutes(app: FastifyInstance): Promise<void> {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const { refreshTokenTtlDays } = app.config;
+
+  async function tokenPair(
+    user: AccountUser,
+    refreshToken: string,
+  ): Promise<TokenPairResponse> {
+    return {
+      accessToken: await app.accessTokens.sign({ id: user.id, role: user.role }),
+      refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: app.accessTokens.ttlSeconds,
+      user: toUserResponse(user),
+    };
+  }
+
+  routes.post(
+    '/auth/register',
+    {
+      schema: {
+        summary: 'Create a customer account',
+        tags: ['auth'],
+        body: registerBody,
+        response: { 202: registerResponse },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await registerUser(app.prisma, request.body);
+      request.log.info({ outcome }, 'Registration processed');
+
+      noStore(reply);
+      return reply.code(202).send({ status: 'accepted', message: REGISTER_MESSAGE });
+    },
+  );
+
+  routes.post(
+    '/auth/login',
+    {
+      schema: {
+        summary: 'Sign in with email and password',
+        tags: ['auth'],
+        body: loginBody,
+        response: { 200: tokenPairResponse },
+      },
+    },
+    async (request, reply) => {
+      const { email, password } = request.body;
+      const user = await verifyCredentials(app.prisma, email, password);
+      if (!user) throw new AppError('INVALID_CREDENTIALS');
+
+      const refreshToken = await createRefreshToken(app.prisma, user.id, refreshTokenTtlDays);
+      noStore(reply);
+      return tokenPair(user, refreshToken);
+    },
+  );
+
+  routes.post(
+    '/auth/refresh',
+    {
+      schema: {
+        summary: 'Exchange a refresh token for a new token pair',
+        description:
+          'The presented token stops working. Presenting it again revokes every token of its sign-in.',
+        tags: ['auth'],
+        body: refreshBody,
+        response: { 200: tokenPairResponse },
+      },
+    },
+    async (request, reply) => {
+      const result = await rotateRefreshToken(
+        app.prisma,
+        request.body.refreshToken,
+        refreshTokenTtlDays,
+      );
+
+      if (result.status === 'reused') {
+        request.log.warn(
+          { userId: result.userId, familyId: result.familyId },
+          'Rotated refresh token presented again; token family revoked',
+        );
+      }
+      if (result.status !== 'rotated') {
+        throw new AppError(
+          'UNAUTHENTICATED',
+          'The refresh token is invalid, expired or revoked: sign in again.',
+        );
+      }
+
+      noStore(reply);
+      return tokenPair(result.user, result.refreshToken);
+    },
+  );
+
+  routes.post(
+    '/auth/logout',
+    {
+      schema: {
+        summary: 'Revoke a refresh token and every token rotated from the same sign-in',
+        tags: ['auth'],
+        body: logoutBody,
+      },
+    },
+    async (request, reply) => {
+      const revoked = await revokeRefreshToken(app.prisma, request.body.refreshToken);
+      request.log.info({ userId: revoked?.userId, revoked: revoked !== null }, 'Logout');
+
+      noStore(reply);
+      return reply.code(204).send();
+    },
+  );
+
+  routes.get(
+    '/auth/me',
+    {
+      onRequest: [app.authenticate],
+      schema: {
+        summary: 'The signed-in account',
+        tags: ['auth'],
+        security: bearer,
+        response: { 200: userResponse },
+      },
+    },
+    async (request, reply) => {
+      const user = await findActiveUser(app.prisma, request.user.id);
+      if (!user) throw new AppError('UNAUTHENTICATED', 'The account no longer exists or is disabled.');
+
+      noStore(reply);
+      return toUserResponse(user);
+    },
+  );
+
+  routes.patch(
+    '/auth/me',
+    {
+      onRequest: [app.authenticate],
+      schema: {
+        summary: 'Change the name of the signed-in account',
+        tags: ['auth'],
+        security: bearer,
+        body: updateMeBody,
+        response: { 200: userResponse },
+      },
+    },
+    async (request, reply) => {
+      const user = await updateUserName(app.prisma, request.user.id, request.body.name);
+      if (!user) throw new AppError('UNAUTHENTICATED', 'The account no longer exists or is disabled.');
+
+      noStore(reply);
+      return toUserResponse(user);
+    },
+  );
+
+  routes.post(
+    '/auth/change-password',
+    {
+      onRequest: [app.authenticate],
+      schema: {
+        summary: 'Change the password and sign out every other session',
+        tags: ['auth'],
+        security: bearer,
+        body: changePasswordBody,
+        response: { 200: tokenPairResponse },
+      },
+    },
+    async (request, reply) => {
+      const result = await changePassword(
+        app.prisma,
+        request.user.id,
+        request.body,
+        refreshTokenTtlDays,
+      );
+      // 403 rather than 401: the access token is valid, so a client must not
+      // react by refreshing it or signing the user out.
+      if (!result) throw new AppError('FORBIDDEN', 'The current password is incorrect.');
+
+      request.log.info({ userId: request.user.id }, 'Password changed; other sessions revoked');
+      noStore(reply);
+      return tokenPair(result.user, result.refreshToken);
+    },
+  );
+}

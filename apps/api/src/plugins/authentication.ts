@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+
+import type { AppConfig } from '../config.js';
+import { AppError } from '../errors.js';
+
+export type Role = 'customer' | 'admin';
+
+/** The caller identified by a verified access token. */
+export interface AuthenticatedUser {
+  id: string;
+  role: Role;
+}
+
+/** Signs and verifies the API's access tokens (JWT, HS256 only). */
+export interface AccessTokens {
+  sign(user: AuthenticatedUser): Promise<string>;
+  verify(token: string): Promise<AuthenticatedUser>;
+  ttlSeconds: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    accessTokens: AccessTokens;
+    /** onRequest hook: verifies the Bearer token and sets `request.user`. */
+    authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+    /** onRequest hook for after `authenticate`: allows active admins only. */
+    requireAdmin(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  }
+  interface FastifyRequest {
+    /** Set by `app.authenticate`; read it only in routes that use that hook. */
+    user: AuthenticatedUser;
+  }
+}
+
+// The only accepted algorithm. Taking it from the token header would let an
+// attacker pick `none` or turn a public key into an HMAC secret.
+const ALGORITHM = 'HS256';
+
+// A compact JWS: three base64url parts. Longer headers are not ours.
+const BEARER_PATTERN = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
+const MAX_TOKEN_LENGTH = 4096;
+
+export function createAccessTokens(jwt: AppConfig['jwt']): AccessTokens {
+  const key = new TextEncoder().encode(jwt.secret);
+
+  return {
+    ttlSeconds: jwt.accessTokenTtlSeconds,
+
+    async sign(user) {
+      return new SignJWT({ role: user.role })
+        .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+        .setSubject(user.id)
+        .setIssuer(jwt.issuer)
+        .setAudience(jwt.audience)
+        .setIssuedAt()
+        .setExpirationTime(`${jwt.accessTokenTtlSeconds}s`)
+        .setJti(randomUUID())
+        .sign(key);
+    },
+
+    async verify(token) {
+      const { payload } = await jwtVerify(token, key, {
+        algorithms: [ALGORITHM],
+        issuer: jwt.issuer,
+        audience: jwt.audience,
+        requiredClaims: ['sub', 'exp', 'iat'],
+      });
+      const role = payload.role;
+      if (typeof payload.sub !== 'string' || (role !== 'customer' && role !== 'admin')) {
+        throw new joseErrors.JWTClaimValidationFailed(
+          'unexpected "sub" or "role" claim',
+          payload,
+        );
+      }
+      return { id: payload.sub, role };
+    },
+  };
+}
+
+function unauthenticated(tokenPresented: boolean, cause?: unknown): AppError {
+  // RFC 6750 section 3: a 401 names the scheme, and `invalid_token` when a
+  // token was sent but rejected.
+  const challenge = tokenPresented
+    ? 'Bearer realm="api", error="invalid_token"'
+    : 'Bearer realm="api"';
+  const message = tokenPresented
+    ? 'The access token is invalid or expired: refresh it or sign in again.'
+    : 'Authentication is required: send an access token as Authorization: Bearer <token>.';
+
+  return new AppError('UNAUTHENTICATED', message, {
+    cause,
+    headers: { 'WWW-Authenticate': challenge },
+  });
+}
+
+async function authenticationPlugin(
+  app: FastifyInstance,
+  options: { jwt: AppConfig['jwt'] },
+): Promise<void> {
+  const accessTokens = createAccessTokens(options.jwt);
+  app.decorate('accessTokens', accessTokens);
+  app.decorateRequest('user', null as unknown as AuthenticatedUser);
+
+  app.decorate('authenticate', async (request: FastifyRequest) => {
+    const header = request.headers.authorization;
+    if (!header) throw unauthenticated(false);
+
+    const match = header.length <= MAX_TOKEN_LENGTH ? BEARER_PATTERN.exec(header) : null;
+    if (!match?.[1]) throw unauthenticated(true);
+
+    try {
+      request.user = await accessTokens.verify(match[1]);
+    } catch (err) {
+      request.log.info({ reason: (err as Error).name }, 'Access token rejected');
+      throw unauthenticated(true, err);
+    }
+  });
+
+  // The role in the token may be up to 15 minutes old, so admin access is
+  // decided by the current row: a demoted or disabled admin loses it at once.
+  app.decorate('requireAdmin', async (request: FastifyRequest) => {
+    if (!request.user) throw unauthenticated(false);
+
+    const account = await app.prisma.user.findUnique({
+      where: { id: request.user.id },
+      select: { role: true, active: true },
+    });
+    if (!account || !account.active) throw unauthenticated(true);
+
+    if (account.role !== 'admin') {
+      throw new AppError('FORBIDDEN', 'This action requires an administrator account.');
+    }
+    request.user = { id: request.user.id, role: account.role };
+  });
+}
+
+/** Decorates `app.authenticate`, `app.requireAdmin` and `app.accessTokens`. */
+export default fp(authenticationPlugin, {
+  name: 'authentication',
+  dependencies: ['database'],
+});
