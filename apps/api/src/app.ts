@@ -16,7 +16,9 @@ import {
 import type { AppConfig } from './config.js';
 import { createLoggerOptions } from './logger.js';
 import authRoutes from './modules/auth/routes.js';
+import catalogRoutes from './modules/catalog/routes.js';
 import healthRoutes from './modules/health/routes.js';
+import searchRoutes from './modules/search/routes.js';
 import authentication from './plugins/authentication.js';
 import database from './plugins/database.js';
 import errorHandler from './plugins/error-handler.js';
@@ -128,6 +130,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // Business modules. Each routes file declares its own paths under /api.
   await app.register(healthRoutes);
   await app.register(authRoutes, { prefix: '/api' });
+  await app.register(catalogRoutes, { prefix: '/api' });
+  await app.register(searchRoutes, { prefix: '/api' });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

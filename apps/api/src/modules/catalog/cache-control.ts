@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 
 /**
  * Cache-Control for public catalog and search responses. They are the same
@@ -7,15 +7,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=60';
 
 /**
- * Route `onSend` hook that marks successful responses as publicly
- * cacheable. It runs after the status is final, so a 4xx or 5xx from the
- * same route (even one raised during serialization) never gets the header.
+ * Marks a successful response as publicly cacheable. The cache-control
+ * plugin replaces the header with `no-store` when the response turns into
+ * an error or the request carries credentials.
  */
-export async function setPublicCacheControlOnSuccess(
-  _request: FastifyRequest,
-  reply: FastifyReply,
-): Promise<void> {
-  if (reply.statusCode === 200) {
-    reply.header('cache-control', PUBLIC_CACHE_CONTROL);
-  }
+export function setPublicCacheControl(reply: FastifyReply): void {
+  reply.header('cache-control', PUBLIC_CACHE_CONTROL);
 }

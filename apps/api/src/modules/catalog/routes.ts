@@ -1,13 +1,14 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from '../../errors.js';
-import { setPublicCacheControlOnSuccess } from './cache-control.js';
+import { setPublicCacheControl } from './cache-control.js';
 import { readThroughCatalogCache } from './cache.js';
 import { buildCategoryTree, type CategoryRecord } from './category-tree.js';
 import {
   categoryDetailResponseSchema,
   categoryProductsQuerySchema,
   categoryTreeResponseSchema,
+  noQuerySchema,
   pagedProductSummarySchema,
   productListQuerySchema,
   productSchema,
@@ -36,16 +37,17 @@ export default async function catalogRoutes(app: FastifyInstance) {
   routes.get(
     '/categories',
     {
-      onSend: setPublicCacheControlOnSuccess,
       schema: {
         tags: ['catalog'],
         summary: 'Tree of active categories',
+        querystring: noQuerySchema,
         response: { 200: categoryTreeResponseSchema },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const categories = await loadCategories(request.log);
 
+      setPublicCacheControl(reply);
       return { items: buildCategoryTree(categories) };
     },
   );
@@ -53,7 +55,6 @@ export default async function catalogRoutes(app: FastifyInstance) {
   routes.get(
     '/categories/:slug',
     {
-      onSend: setPublicCacheControlOnSuccess,
       schema: {
         tags: ['catalog'],
         summary: 'Category with the products of it and its subcategories',
@@ -62,7 +63,7 @@ export default async function catalogRoutes(app: FastifyInstance) {
         response: { 200: categoryDetailResponseSchema },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { slug } = request.params;
       const { page, limit, sort } = request.query;
       const categories = await loadCategories(request.log);
@@ -89,6 +90,7 @@ export default async function catalogRoutes(app: FastifyInstance) {
       const parent = categories.find((c) => c.id === category.parentId);
       const children = categories.filter((c) => c.parentId === category.id);
 
+      setPublicCacheControl(reply);
       return {
         category: {
           id: category.id,
@@ -106,7 +108,6 @@ export default async function catalogRoutes(app: FastifyInstance) {
   routes.get(
     '/products',
     {
-      onSend: setPublicCacheControlOnSuccess,
       schema: {
         tags: ['catalog'],
         summary: 'Active products, filtered, sorted and paginated',
@@ -114,7 +115,7 @@ export default async function catalogRoutes(app: FastifyInstance) {
         response: { 200: pagedProductSummarySchema },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const query = request.query;
       const categories = await loadCategories(request.log);
 
@@ -146,6 +147,7 @@ export default async function catalogRoutes(app: FastifyInstance) {
           )
         : await loadProducts();
 
+      setPublicCacheControl(reply);
       return products;
     },
   );
@@ -153,15 +155,15 @@ export default async function catalogRoutes(app: FastifyInstance) {
   routes.get(
     '/products/:slug',
     {
-      onSend: setPublicCacheControlOnSuccess,
       schema: {
         tags: ['catalog'],
         summary: 'Active product by slug',
         params: slugParamsSchema,
+        querystring: noQuerySchema,
         response: { 200: productSchema },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { slug } = request.params;
       const product = await readThroughCatalogCache(
         app.cache,
@@ -171,6 +173,7 @@ export default async function catalogRoutes(app: FastifyInstance) {
       );
       if (!product) throw new AppError('NOT_FOUND', 'Product not found');
 
+      setPublicCacheControl(reply);
       return product;
     },
   );

@@ -23,6 +23,9 @@ const sortParam = z.enum(productSortValues).default('newest');
 
 export const slugParamsSchema = z.strictObject({ slug: slugParam });
 
+/** Query of routes that take no parameters, so any key is rejected. */
+export const noQuerySchema = z.strictObject({});
+
 export const productListQuerySchema = z
   .strictObject({
     ...paginationParams,

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { setPublicCacheControlOnSuccess } from '../catalog/cache-control.js';
+import { setPublicCacheControl } from '../catalog/cache-control.js';
 import { pagedProductSummarySchema } from '../catalog/schemas.js';
 import {
   searchQuerySchema,
@@ -15,7 +15,6 @@ export default async function searchRoutes(app: FastifyInstance) {
   routes.get(
     '/search',
     {
-      onSend: setPublicCacheControlOnSuccess,
       schema: {
         tags: ['search'],
         summary: 'Active products ranked by relevance, typo tolerant',
@@ -23,10 +22,11 @@ export default async function searchRoutes(app: FastifyInstance) {
         response: { 200: pagedProductSummarySchema },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { q, page, limit } = request.query;
       const result = await searchActiveProducts(app.prisma, q, { page, limit });
 
+      setPublicCacheControl(reply);
       return result;
     },
   );
@@ -34,7 +34,6 @@ export default async function searchRoutes(app: FastifyInstance) {
   routes.get(
     '/search/suggest',
     {
-      onSend: setPublicCacheControlOnSuccess,
       schema: {
         tags: ['search'],
         summary: 'Product names for autocomplete, prefix and fuzzy matches',
@@ -42,9 +41,10 @@ export default async function searchRoutes(app: FastifyInstance) {
         response: { 200: suggestResponseSchema },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const items = await suggestActiveProducts(app.prisma, request.query.q);
 
+      setPublicCacheControl(reply);
       return { items };
     },
   );
