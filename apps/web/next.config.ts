@@ -1,0 +1,16 @@
+import type { NextConfig } from 'next';
+
+import { staticSecurityHeaders } from './src/lib/security/headers';
+
+const nextConfig: NextConfig = {
+  poweredByHeader: false,
+  reactStrictMode: true,
+  // The storefront serves no user-supplied images through Next, so the
+  // optimizer stays off and /_next/image cannot be used to fetch anything.
+  images: { unoptimized: true },
+  async headers() {
+    return [{ source: '/:path*', headers: staticSecurityHeaders() }];
+  },
+};
+
+export default nextConfig;

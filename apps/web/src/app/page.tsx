@@ -1,0 +1,45 @@
+import Link from 'next/link';
+
+import { ProductGrid } from '@/components/product/ProductCard';
+import { listCategories, listProducts } from '@/lib/api/catalog';
+import { getClientIp } from '@/lib/session/session';
+
+export default async function HomePage() {
+  const clientIp = await getClientIp();
+  const [featured, categories] = await Promise.all([
+    listProducts({ featured: true, limit: 8, sort: 'newest' }, { clientIp }),
+    listCategories({ clientIp }),
+  ]);
+
+  return (
+    <>
+      <h1>Welcome to Hardened Shop</h1>
+      <section aria-labelledby="categories-title">
+        <h2 id="categories-title">Shop by category</h2>
+        {categories.items.length === 0 ? (
+          <p className="empty">No categories yet.</p>
+        ) : (
+          <ul className="chips">
+            {categories.items.map((category) => (
+              <li key={category.id}>
+                <Link href={`/categories/${encodeURIComponent(category.slug)}`}>
+                  {category.name}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section aria-labelledby="featured-title">
+        <h2 id="featured-title">Featured products</h2>
+        {featured.items.length === 0 ? (
+          <p className="empty">
+            No featured products right now. <Link href="/products">Browse all products</Link>.
+          </p>
+        ) : (
+          <ProductGrid products={featured.items} />
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,7 @@
+export default function Loading() {
+  return (
+    <p role="status" aria-live="polite">
+      Loading…
+    </p>
+  );
+}

@@ -1,0 +1,33 @@
+/**
+ * Session cookies. The `__Host-` prefix makes the browser reject them unless
+ * they are Secure, have Path=/ and no Domain, so a sibling subdomain cannot
+ * plant or overwrite them. Browsers treat http://127.0.0.1 and
+ * http://localhost as secure contexts, so Secure cookies also work there
+ * during development.
+ */
+export const ACCESS_COOKIE = '__Host-shop_access';
+export const REFRESH_COOKIE = '__Host-shop_refresh';
+
+/** Lifetime of the refresh cookie in seconds (14 days); the API may end it sooner. */
+export const REFRESH_COOKIE_MAX_AGE = 14 * 24 * 60 * 60;
+
+/** Seconds cut from the access token lifetime so a token never expires in flight. */
+const ACCESS_EXPIRY_MARGIN = 30;
+
+export interface SessionCookieOptions {
+  httpOnly: true;
+  secure: true;
+  sameSite: 'lax';
+  path: '/';
+  maxAge: number;
+}
+
+/** Returns the flags every session cookie is set with. */
+export function sessionCookieOptions(maxAge: number): SessionCookieOptions {
+  return { httpOnly: true, secure: true, sameSite: 'lax', path: '/', maxAge };
+}
+
+/** Returns the access cookie lifetime for a token that lives `expiresIn` seconds. */
+export function accessCookieMaxAge(expiresIn: number): number {
+  return Math.max(1, expiresIn - ACCESS_EXPIRY_MARGIN);
+}

@@ -1,0 +1,157 @@
+import { NextResponse, type NextRequest } from 'next/server';
+
+import { getConfig } from '@/lib/config';
+import { resolveClientIp } from '@/lib/security/client-ip';
+import { buildCsp, createNonce } from '@/lib/security/csp';
+import { expectedOriginFor, isSameOriginRequest } from '@/lib/security/csrf';
+import {
+  ACCESS_COOKIE,
+  REFRESH_COOKIE,
+  REFRESH_COOKIE_MAX_AGE,
+  accessCookieMaxAge,
+  sessionCookieOptions,
+} from '@/lib/session/cookies';
+import { refreshSession } from '@/lib/session/refresh';
+
+/**
+ * Runs before every page, route handler and server action:
+ * 1. rejects cross-site state-changing requests with 403,
+ * 2. replaces X-Forwarded-For with the one client address it trusts,
+ * 3. refreshes an expired access token through the rotating refresh token,
+ * 4. sets a fresh CSP nonce, which Next.js reads from the request's
+ *    Content-Security-Policy header and puts on its own inline scripts.
+ * Pages and route handlers check the session again themselves, so skipping
+ * this file would not grant access to anything.
+ */
+export async function proxy(request: NextRequest): Promise<NextResponse> {
+  const config = getConfig();
+  const development = config.NODE_ENV === 'development';
+  const nonce = createNonce();
+  const csp = buildCsp({ nonce, development });
+
+  const expectedOrigin = expectedOriginFor(
+    config.WEB_ORIGIN,
+    request.headers.get('host'),
+    request.nextUrl.protocol,
+  );
+  const sameOrigin = isSameOriginRequest({
+    method: request.method,
+    origin: request.headers.get('origin'),
+    secFetchSite: request.headers.get('sec-fetch-site'),
+    expectedOrigin,
+  });
+  if (!sameOrigin) {
+    return withPageHeaders(
+      new NextResponse('Forbidden: cross-site request rejected.', {
+        status: 403,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      }),
+      csp,
+    );
+  }
+
+  const requestHeaders = new Headers(request.headers);
+  const clientIp = resolveClientIp(
+    request.headers.get('x-forwarded-for'),
+    config.WEB_TRUST_PROXY_HOPS,
+    null,
+  );
+  // With no trusted proxy, Next.js fills the header from the socket address
+  // once it is removed, so a client cannot choose its own rate-limit key.
+  if (clientIp) requestHeaders.set('x-forwarded-for', clientIp);
+  else requestHeaders.delete('x-forwarded-for');
+
+  requestHeaders.set('x-nonce', nonce);
+  requestHeaders.set('content-security-policy', csp);
+
+  const refreshed = await refreshIfExpired(request, clientIp);
+  if (refreshed === 'signed-out') {
+    removeCookie(requestHeaders, request, [ACCESS_COOKIE, REFRESH_COOKIE]);
+  } else if (refreshed) {
+    setCookieHeader(requestHeaders, request, {
+      [ACCESS_COOKIE]: refreshed.accessToken,
+      [REFRESH_COOKIE]: refreshed.refreshToken,
+    });
+  }
+
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+
+  if (refreshed === 'signed-out') {
+    response.cookies.set(ACCESS_COOKIE, '', sessionCookieOptions(0));
+    response.cookies.set(REFRESH_COOKIE, '', sessionCookieOptions(0));
+  } else if (refreshed) {
+    response.cookies.set(
+      ACCESS_COOKIE,
+      refreshed.accessToken,
+      sessionCookieOptions(accessCookieMaxAge(refreshed.expiresIn)),
+    );
+    response.cookies.set(
+      REFRESH_COOKIE,
+      refreshed.refreshToken,
+      sessionCookieOptions(REFRESH_COOKIE_MAX_AGE),
+    );
+  }
+
+  if (request.nextUrl.pathname.startsWith('/api/images/')) return response;
+  return withPageHeaders(response, csp);
+}
+
+function withPageHeaders(response: NextResponse, csp: string): NextResponse {
+  response.headers.set('content-security-policy', csp);
+  // Every page can show personal data (the header shows who is signed in),
+  // so nothing rendered here may be stored by a browser or shared cache.
+  response.headers.set('cache-control', 'no-store');
+  return response;
+}
+
+type RefreshOutcome =
+  | { accessToken: string; refreshToken: string; expiresIn: number }
+  | 'signed-out'
+  | null;
+
+async function refreshIfExpired(
+  request: NextRequest,
+  clientIp: string | null,
+): Promise<RefreshOutcome> {
+  if (request.cookies.has(ACCESS_COOKIE)) return null;
+
+  const refreshToken = request.cookies.get(REFRESH_COOKIE)?.value;
+  if (!refreshToken) return null;
+
+  try {
+    const pair = await refreshSession(refreshToken, clientIp);
+    return pair ?? 'signed-out';
+  } catch (error) {
+    // The API is unreachable: serve the page as signed out for now and keep
+    // the refresh cookie, so the session resumes once the API is back.
+    console.error(
+      JSON.stringify({ event: 'session_refresh_failed', error: String(error) }),
+    );
+    return null;
+  }
+}
+
+function setCookieHeader(
+  headers: Headers,
+  request: NextRequest,
+  values: Record<string, string>,
+): void {
+  const jar = new Map(request.cookies.getAll().map((c) => [c.name, c.value]));
+  for (const [name, value] of Object.entries(values)) jar.set(name, value);
+  headers.set('cookie', serializeCookies(jar));
+}
+
+function removeCookie(headers: Headers, request: NextRequest, names: string[]): void {
+  const jar = new Map(request.cookies.getAll().map((c) => [c.name, c.value]));
+  for (const name of names) jar.delete(name);
+  headers.set('cookie', serializeCookies(jar));
+}
+
+function serializeCookies(jar: Map<string, string>): string {
+  return [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+}
+
+export const config = {
+  // Static build output needs neither a nonce nor a session.
+  matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'],
+};
