@@ -231,7 +231,7 @@ test('category page - inactive category is 404', async () => {
 });
 
 test('category page - rejects invalid input', async () => {
-  const cases = [
+  const cases: [string, string][] = [
     ['/api/categories/audio?limit=0', 'query.limit'],
     ['/api/categories/audio?page=x', 'query.page'],
     ['/api/categories/audio?sort=cheapest', 'query.sort'],

@@ -296,7 +296,7 @@ test('product list - public Cache-Control', async () => {
 });
 
 test('product list - rejects invalid query', async () => {
-  const cases = [
+  const cases: [string, string][] = [
     ['?page=0', 'query.page'],
     ['?page=abc', 'query.page'],
     ['?page=1&page=2', 'query.page'],
