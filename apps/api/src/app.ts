@@ -20,9 +20,14 @@ import catalogRoutes from './modules/catalog/routes.js';
 import healthRoutes from './modules/health/routes.js';
 import searchRoutes from './modules/search/routes.js';
 import authentication from './plugins/authentication.js';
+import cacheControl from './plugins/cache-control.js';
 import database from './plugins/database.js';
 import errorHandler from './plugins/error-handler.js';
+import rateLimit from './plugins/rate-limit.js';
 import redis from './plugins/redis.js';
+import requestParsing from './plugins/request-parsing.js';
+import securityEvents from './plugins/security-events.js';
+import securityHeaders, { handleFrameworkError } from './plugins/security-headers.js';
 
 export interface BuildAppOptions {
   config: AppConfig;
@@ -86,6 +91,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // address through X-Forwarded-For.
     trustProxy: trustProxyHops(config.trustProxyHops),
     return503OnClosing: true,
+    frameworkErrors: handleFrameworkError,
   };
   const app = Fastify(serverOptions);
 
@@ -98,15 +104,24 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     reply.header('X-Request-Id', request.id);
   });
 
-  // Cross-cutting plugins, in dependency order. Security headers, rate
-  // limiting and security events register here as their own named plugins.
+  // Cross-cutting plugins, in dependency order. The headers come first so
+  // that every later rejection (429, 415, 400) carries them; the rate limit
+  // runs before request parsing so that malformed requests count too.
+  await app.register(securityHeaders);
   await app.register(errorHandler);
+  await app.register(cacheControl);
+  await app.register(securityEvents);
   await app.register(redis, { url: config.redisUrl, keyPrefix: config.redisKeyPrefix });
   await app.register(database, {
     databaseUrl: config.databaseUrl,
     poolSize: config.databasePoolSize,
   });
   await app.register(authentication, { jwt: config.jwt });
+  await app.register(rateLimit, {
+    redis: app.redis,
+    bypassToken: config.rateLimitBypassToken,
+  });
+  await app.register(requestParsing);
 
   // Swagger must be registered before the routes it documents.
   await app.register(swagger, {

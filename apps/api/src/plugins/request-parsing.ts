@@ -1,0 +1,136 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import secureJson from 'secure-json-parse';
+
+import { AppError } from '../errors.js';
+
+// The only Content-Type a request body may have: the exact lowercase media
+// type, optionally with `; charset=utf-8`. Media types are case-insensitive
+// in RFC 9110, but proxies and frameworks disagree on odd casing and on
+// whitespace before the parameter, so anything else is 415 rather than a
+// guess that a WAF in front of the API might make differently.
+const JSON_CONTENT_TYPE = /^application\/json(?:; ?charset=utf-8)?$/i;
+const JSON_MEDIA_TYPE = 'application/json';
+
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+
+  return (
+    request.headers['transfer-encoding'] !== undefined ||
+    (length !== undefined && length !== '0')
+  );
+}
+
+function isStrictJsonContentType(value: string | undefined): boolean {
+  return (
+    value !== undefined &&
+    JSON_CONTENT_TYPE.test(value) &&
+    value.startsWith(JSON_MEDIA_TYPE)
+  );
+}
+
+/**
+ * Rejects a body before it is read when its Content-Type is not strict JSON
+ * or when it is compressed. Compressed bodies are never inflated: a 50 KB
+ * gzip can expand to gigabytes, and no client of this API needs them.
+ */
+function checkBodyHeaders(request: FastifyRequest): void {
+  if (!hasBody(request)) {
+    return;
+  }
+
+  const encoding = request.headers['content-encoding'];
+
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+    throw new AppError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      'Compressed request bodies are not accepted: send the body without Content-Encoding.',
+    );
+  }
+
+  if (!isStrictJsonContentType(request.headers['content-type'])) {
+    throw new AppError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      'The Content-Type must be exactly application/json (optionally with "; charset=utf-8").',
+    );
+  }
+}
+
+/** Parses a JSON body, rejecting the keys that pollute object prototypes. */
+function parseJsonBody(body: string): unknown {
+  if (body.length === 0) {
+    return undefined;
+  }
+
+  try {
+    return secureJson.parse(body, undefined, {
+      protoAction: 'error',
+      constructorAction: 'error',
+    });
+  } catch (err) {
+    const message =
+      err instanceof SyntaxError && /prototype/i.test(err.message)
+        ? 'The request body contains a forbidden key: __proto__ or constructor.prototype.'
+        : 'The request body is not valid JSON.';
+
+    throw new AppError('VALIDATION_FAILED', message, { cause: err });
+  }
+}
+
+/**
+ * Rejects query strings with a repeated key or a bracketed or dotted key
+ * name. The API has no list or nested query parameters, so `?a=1&a=2`,
+ * `?a[b]=1` and `?a.b=1` are attempts to pass an array or an object where
+ * a string is expected (for example a Prisma filter like `{ "not": "" }`).
+ */
+function checkQueryShape(request: FastifyRequest): void {
+  const query = request.query as Record<string, unknown> | undefined;
+  const details: { path: string; message: string }[] = [];
+
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (Array.isArray(value)) {
+      details.push({
+        path: `query.${key}`,
+        message: 'The parameter is repeated: send it once.',
+      });
+    } else if (/[[\].]/.test(key)) {
+      details.push({
+        path: `query.${key}`,
+        message: 'Nested query parameters are not accepted.',
+      });
+    }
+  }
+
+  if (details.length > 0) {
+    throw new AppError('VALIDATION_FAILED', 'The query string is invalid.', {
+      details,
+    });
+  }
+}
+
+async function requestParsing(app: FastifyInstance): Promise<void> {
+  // Fastify's defaults also parse text/plain and accept any casing of
+  // application/json; replace them with one strict JSON parser.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    '*',
+    { parseAs: 'string' },
+    async (_request: FastifyRequest, body: string) => parseJsonBody(body),
+  );
+
+  app.addHook('onRequest', async (request) => {
+    checkBodyHeaders(request);
+    checkQueryShape(request);
+  });
+}
+
+/**
+ * Strict request parsing: JSON bodies only (415 otherwise), no compressed
+ * bodies, prototype-polluting keys rejected (400), and scalar-only query
+ * parameters (400). The body limit of 1 MiB is Fastify's `bodyLimit`.
+ */
+export default fp(requestParsing, {
+  name: 'request-parsing',
+  fastify: '5.x',
+  dependencies: ['error-handler'],
+});
