@@ -32,11 +32,12 @@ type ProductDetailRow = Prisma.ProductGetPayload<{
 }>;
 
 /**
- * Turns a stored image reference into the URL clients load. The database
- * stores either a bare file name (`lamp.svg`) or an absolute path.
+ * Turns a stored image file name (`desk-lamp.svg`) into the URL clients
+ * load. The name is encoded, so a stored value can never point elsewhere
+ * than the product image folder of this API.
  */
-export function toImageUrl(image: string): string {
-  return image.startsWith('/') ? image : PRODUCT_IMAGE_URL_PREFIX + image;
+export function toImageUrl(fileName: string): string {
+  return PRODUCT_IMAGE_URL_PREFIX + encodeURIComponent(fileName);
 }
 
 export function toProductSummary(row: ProductSummaryRow): ProductSummary {

@@ -460,3 +460,27 @@ test('product page - no public caching with credentials', async () => {
   assert.equal(response.statusCode, 200);
   assert.notEqual(response.headers['cache-control'], PUBLIC_CACHE_CONTROL);
 });
+
+test('product page - image URLs stay in the image folder', async () => {
+  const category = await prisma.category.findUniqueOrThrow({
+    where: { slug: 'garden' },
+  });
+  await createProduct(prisma, {
+    slug: 'odd-image',
+    images: ['//elsewhere.example/x.svg', '../secret.svg'],
+    categoryId: category.id,
+  });
+
+  const body = (await get('/api/products/odd-image')).json();
+
+  assert.equal(
+    body.imageUrl,
+    '/api/images/products/%2F%2Felsewhere.example%2Fx.svg',
+  );
+  assert.deepEqual(body.images, [
+    '/api/images/products/%2F%2Felsewhere.example%2Fx.svg',
+    '/api/images/products/..%2Fsecret.svg',
+  ]);
+
+  await prisma.product.delete({ where: { slug: 'odd-image' } });
+});
