@@ -9,6 +9,9 @@ const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 /** Minimum length of the JWT signing secret, in UTF-8 bytes (256 bits for HS256). */
 export const MIN_JWT_SECRET_BYTES = 32;
 
+/** Lowest bcrypt cost accepted outside tests. */
+export const MIN_BCRYPT_COST = 12;
+
 // Secrets that appear in tutorials and example files. A deployment that
 // copied one of them has a secret that attackers can guess.
 const KNOWN_EXAMPLE_SECRETS = new Set([
@@ -23,15 +26,6 @@ const KNOWN_EXAMPLE_SECRETS = new Set([
   'change-me-to-a-long-random-secret-of-32-bytes-or-more',
   'replace-with-at-least-32-random-bytes-of-secret-data',
 ]);
-
-// Environment variables that are set but empty count as unset, so that
-// `FOO=` in a shell or an env file falls back to the default.
-function optional<T extends z.ZodType>(schema: T) {
-  return z.preprocess(
-    (value) => (value === '' ? undefined : value),
-    schema.optional(),
-  );
-}
 
 function integer(min: number, max: number) {
   return z.coerce
@@ -58,21 +52,21 @@ export const configSchema = z.object({
     .default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: integer(0, 65535).default(4000),
-  DATABASE_URL: optional(postgresUrl()),
+  DATABASE_URL: postgresUrl().optional(),
   DATABASE_POOL_SIZE: integer(1, 100).default(10),
-  REDIS_URL: optional(
-    z
-      .url({ error: 'expected a redis:// or rediss:// URL' })
-      .refine((value) => /^rediss?:\/\//.test(value), {
-        error: 'expected a redis:// or rediss:// URL',
-      }),
-  ),
+  REDIS_URL: z
+    .url({ error: 'expected a redis:// or rediss:// URL' })
+    .refine((value) => /^rediss?:\/\//.test(value), {
+      error: 'expected a redis:// or rediss:// URL',
+    })
+    .optional(),
   REDIS_KEY_PREFIX: z.string().max(64).default('shop:'),
-  JWT_SECRET: optional(z.string()),
+  JWT_SECRET: z.string().optional(),
   JWT_ISSUER: z.string().min(1).max(200).default('hardened-shop'),
   JWT_AUDIENCE: z.string().min(1).max(200).default('hardened-shop-api'),
   ACCESS_TOKEN_TTL_SECONDS: integer(30, 900).default(900),
   REFRESH_TOKEN_TTL_DAYS: integer(1, 90).default(30),
+  BCRYPT_COST: integer(4, 15).default(12),
   TRUST_PROXY_HOPS: integer(0, 10).default(0),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -88,9 +82,10 @@ export const configSchema = z.object({
   TAX_RATE_BASIS_POINTS: integer(0, 10_000).default(2000),
   EMBEDDED_DB_DIR: z.string().min(1).default(`${repositoryRoot}.data/pglite`),
   EMBEDDED_DB_PORT: integer(1024, 65535).default(54329),
-  RATE_LIMIT_BYPASS_TOKEN: optional(
-    z.string().min(32, { error: 'expected at least 32 characters when set' }),
-  ),
+  RATE_LIMIT_BYPASS_TOKEN: z
+    .string()
+    .min(32, { error: 'expected at least 32 characters when set' })
+    .optional(),
 });
 
 type Environment = z.infer<typeof configSchema>;
@@ -114,6 +109,8 @@ export interface AppConfig {
     accessTokenTtlSeconds: number;
   };
   refreshTokenTtlDays: number;
+  /** bcrypt work factor; below 12 only with NODE_ENV=test, to keep tests fast. */
+  bcryptCost: number;
   trustProxyHops: number;
   logLevel: Environment['LOG_LEVEL'];
   checkout: {
@@ -159,7 +156,12 @@ function checkJwtSecret(
  * Throws ConfigError naming every invalid variable and the expected value.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = configSchema.safeParse(env);
+  // A variable that is set but empty (`PORT=` in a shell or an env file)
+  // counts as unset, so it gets its default instead of coercing to 0.
+  const setVariables = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = configSchema.safeParse(setVariables);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map(
@@ -171,6 +173,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const secretProblem = checkJwtSecret(values.JWT_SECRET, values.NODE_ENV);
   if (secretProblem) throw new ConfigError([secretProblem]);
+
+  if (values.BCRYPT_COST < MIN_BCRYPT_COST && values.NODE_ENV !== 'test') {
+    throw new ConfigError([
+      `BCRYPT_COST: expected at least ${MIN_BCRYPT_COST} outside NODE_ENV=test (got ${values.BCRYPT_COST})`,
+    ]);
+  }
 
   return {
     nodeEnv: values.NODE_ENV,
@@ -190,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       accessTokenTtlSeconds: values.ACCESS_TOKEN_TTL_SECONDS,
     },
     refreshTokenTtlDays: values.REFRESH_TOKEN_TTL_DAYS,
+    bcryptCost: values.BCRYPT_COST,
     trustProxyHops: values.TRUST_PROXY_HOPS,
     logLevel: values.LOG_LEVEL,
     checkout: {

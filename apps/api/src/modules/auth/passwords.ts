@@ -1,22 +1,39 @@
+import { randomBytes } from 'node:crypto';
+
 import bcrypt from 'bcrypt';
 
-/** bcrypt work factor: 2^12 rounds, about 200 ms per hash on one core. */
+/** bcrypt work factor in production: 2^12 rounds. */
 export const BCRYPT_COST = 12;
 
 // A cost-12 hash of a random password that nobody knows. Login compares
-// against it when the account is unknown or disabled, so those answers take
+// against it when the account is unknown or disabled, so those responses take
 // as long as a wrong password for a real account.
 const DUMMY_HASH = '$2b$12$3rrvrtAPvTIobxyBoB8sj.NRToR/6NnjuESaVFOrj9HOLrvGbz1m.';
 
-export async function hashPassword(password: string): Promise<string> {
-  return bcrypt.hash(password, BCRYPT_COST);
+/** Password hashing with one bcrypt cost. */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  /**
+   * Compares with the stored hash, or with a dummy hash of the same cost
+   * when there is none, and returns false in that case.
+   */
+  verify(password: string, passwordHash: string | null): Promise<boolean>;
 }
 
-/** Compares in constant time with the stored hash, or the dummy hash when there is none. */
-export async function verifyPassword(
-  password: string,
-  passwordHash: string | null,
-): Promise<boolean> {
-  const matches = await bcrypt.compare(password, passwordHash ?? DUMMY_HASH);
-  return passwordHash !== null && matches;
+export function createPasswordHasher(cost: number = BCRYPT_COST): PasswordHasher {
+  // Tests run with a lower cost; their dummy hash must match it, or unknown
+  // accounts would be slower than wrong passwords.
+  const dummyHash =
+    cost === BCRYPT_COST ? DUMMY_HASH : bcrypt.hashSync(randomBytes(24).toString('base64'), cost);
+
+  return {
+    async hash(password) {
+      return bcrypt.hash(password, cost);
+    },
+
+    async verify(password, passwordHash) {
+      const matches = await bcrypt.compare(password, passwordHash ?? dummyHash);
+      return passwordHash !== null && matches;
+    },
+  };
 }

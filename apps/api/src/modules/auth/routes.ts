@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 
 import { AppError } from '../../errors.js';
+import { createLoginThrottle } from './login-throttle.js';
+import { createPasswordHasher } from './passwords.js';
 import {
   changePasswordBody,
   loginBody,
@@ -53,6 +55,8 @@ function noStore(reply: FastifyReply): void {
 export default async function authRoutes(app: FastifyInstance): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { refreshTokenTtlDays } = app.config;
+  const passwords = createPasswordHasher(app.config.bcryptCost);
+  const loginThrottle = createLoginThrottle(app.redis);
 
   async function tokenPair(
     user: AccountUser,
@@ -78,8 +82,15 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const outcome = await registerUser(app.prisma, request.body);
-      request.log.info({ outcome }, 'Registration processed');
+      const outcome = await registerUser(app.prisma, passwords, request.body);
+      if (outcome === 'created') {
+        request.securityEvent('register_success', { email: request.body.email });
+      } else {
+        request.securityEvent('register_rejected', {
+          email: request.body.email,
+          reason: 'email_taken',
+        });
+      }
 
       noStore(reply);
       return reply.code(202).send({ status: 'accepted', message: REGISTER_MESSAGE });
@@ -98,8 +109,28 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { email, password } = request.body;
-      const user = await verifyCredentials(app.prisma, email, password);
-      if (!user) throw new AppError('INVALID_CREDENTIALS');
+
+      // Taken before the password is compared, so parallel guesses for one
+      // account cannot all pass while the first ones are still hashing.
+      const attempt = await loginThrottle.consume(email);
+      if (!attempt.allowed) {
+        if (attempt.lockStarted) request.securityEvent('account_locked', { email });
+        request.securityEvent('login_failed', { email, reason: 'account_locked' });
+        throw new AppError(
+          'RATE_LIMITED',
+          `Too many failed sign-ins for this account: retry in ${attempt.retryAfterSeconds} seconds.`,
+          { headers: { 'Retry-After': String(attempt.retryAfterSeconds) } },
+        );
+      }
+
+      const check = await verifyCredentials(app.prisma, passwords, email, password);
+      if (!check.user) {
+        request.securityEvent('login_failed', { email, reason: check.reason });
+        throw new AppError('INVALID_CREDENTIALS');
+      }
+      const user = check.user;
+      await loginThrottle.reset(email);
+      request.securityEvent('login_success', { userId: user.id, email });
 
       const refreshToken = await createRefreshToken(app.prisma, user.id, refreshTokenTtlDays);
       noStore(reply);
@@ -127,10 +158,10 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
       );
 
       if (result.status === 'reused') {
-        request.log.warn(
-          { userId: result.userId, familyId: result.familyId },
-          'Rotated refresh token presented again; token family revoked',
-        );
+        request.securityEvent('token_reuse_detected', {
+          userId: result.userId,
+          familyId: result.familyId,
+        });
       }
       if (result.status !== 'rotated') {
         throw new AppError(
@@ -155,7 +186,10 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const revoked = await revokeRefreshToken(app.prisma, request.body.refreshToken);
-      request.log.info({ userId: revoked?.userId, revoked: revoked !== null }, 'Logout');
+      request.securityEvent('logout', {
+        userId: revoked?.userId,
+        revoked: revoked !== null,
+      });
 
       noStore(reply);
       return reply.code(204).send();
@@ -218,15 +252,19 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const result = await changePassword(
         app.prisma,
+        passwords,
         request.user.id,
         request.body,
         refreshTokenTtlDays,
       );
       // 403 rather than 401: the access token is valid, so a client must not
       // react by refreshing it or signing the user out.
-      if (!result) throw new AppError('FORBIDDEN', 'The current password is incorrect.');
+      if (!result) {
+        request.securityEvent('access_denied', { reason: 'wrong_current_password' });
+        throw new AppError('FORBIDDEN', 'The current password is incorrect.');
+      }
 
-      request.log.info({ userId: request.user.id }, 'Password changed; other sessions revoked');
+      request.securityEvent('password_changed', { userId: request.user.id });
       noStore(reply);
       return tokenPair(result.user, result.refreshToken);
     },

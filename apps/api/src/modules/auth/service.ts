@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 import type { PrismaClient, User } from '../../generated/prisma/client.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import type { PasswordHasher } from './passwords.js';
 
 export type AccountUser = Pick<User, 'id' | 'email' | 'name' | 'role' | 'createdAt'>;
 
@@ -34,9 +34,10 @@ function isUniqueViolation(err: unknown): boolean {
  */
 export async function registerUser(
   prisma: PrismaClient,
+  passwords: PasswordHasher,
   input: { email: string; password: string; name: string },
 ): Promise<'created' | 'exists'> {
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await passwords.hash(input.password);
 
   try {
     await prisma.user.create({
@@ -49,25 +50,36 @@ export async function registerUser(
   }
 }
 
+export type LoginFailureReason = 'unknown_email' | 'account_disabled' | 'wrong_password';
+
+export type CredentialCheck =
+  | { user: AccountUser }
+  | { user: null; reason: LoginFailureReason };
+
 /**
- * Returns the active account with this email and password, or null.
+ * Returns the active account with this email and password, or the reason
+ * for the failure, which is logged but never sent to the client.
  * Unknown and disabled accounts still run one bcrypt comparison.
  */
 export async function verifyCredentials(
   prisma: PrismaClient,
+  passwords: PasswordHasher,
   email: string,
   password: string,
-): Promise<AccountUser | null> {
+): Promise<CredentialCheck> {
   const user = await prisma.user.findUnique({
     where: { email },
     select: { ...accountFields, passwordHash: true, active: true },
   });
   const usableHash = user?.active ? user.passwordHash : null;
+  const matches = await passwords.verify(password, usableHash);
 
-  if (!(await verifyPassword(password, usableHash)) || !user) return null;
+  if (!user) return { user: null, reason: 'unknown_email' };
+  if (!user.active) return { user: null, reason: 'account_disabled' };
+  if (!matches) return { user: null, reason: 'wrong_password' };
 
   const { passwordHash: _hash, active: _active, ...account } = user;
-  return account;
+  return { user: account };
 }
 
 /** Returns the account if it exists and is active, else null. */
@@ -194,6 +206,7 @@ export async function revokeRefreshToken(
  */
 export async function changePassword(
   prisma: PrismaClient,
+  passwords: PasswordHasher,
   userId: string,
   input: { currentPassword: string; newPassword: string },
   ttlDays: number,
@@ -202,10 +215,10 @@ export async function changePassword(
     where: { id: userId, active: true },
     select: { ...accountFields, passwordHash: true },
   });
-  const valid = await verifyPassword(input.currentPassword, user?.passwordHash ?? null);
+  const valid = await passwords.verify(input.currentPassword, user?.passwordHash ?? null);
   if (!user || !valid) return null;
 
-  const passwordHash = await hashPassword(input.newPassword);
+  const passwordHash = await passwords.hash(input.newPassword);
 
   return prisma.$transaction(async (tx) => {
     await tx.user.update({ where: { id: userId }, data: { passwordHash } });
