@@ -15,9 +15,12 @@ import {
 
 import type { AppConfig } from './config.js';
 import { createLoggerOptions } from './logger.js';
+import adminRoutes from './modules/admin/routes.js';
 import authRoutes from './modules/auth/routes.js';
+import cartRoutes from './modules/cart/routes.js';
 import catalogRoutes from './modules/catalog/routes.js';
 import healthRoutes from './modules/health/routes.js';
+import ordersRoutes from './modules/orders/routes.js';
 import searchRoutes from './modules/search/routes.js';
 import authentication from './plugins/authentication.js';
 import cacheControl from './plugins/cache-control.js';
@@ -147,6 +150,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(authRoutes, { prefix: '/api' });
   await app.register(catalogRoutes, { prefix: '/api' });
   await app.register(searchRoutes, { prefix: '/api' });
+  await app.register(cartRoutes, { prefix: '/api' });
+  await app.register(ordersRoutes, { prefix: '/api' });
+  await app.register(adminRoutes, { prefix: '/api' });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
