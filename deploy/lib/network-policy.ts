@@ -244,7 +244,7 @@ function selectingPolicies(
   );
 }
 
-/** Whether the source's egress policies let the flow leave the source. */
+/** Return true when the source's egress policies let the flow leave it. */
 export function egressAllows(
   policies: NetworkPolicy[],
   namespaces: NamespaceLabels,
@@ -270,7 +270,7 @@ export function egressAllows(
   );
 }
 
-/** Whether the destination's ingress policies let the flow in. */
+/** Return true when the destination's ingress policies let the flow in. */
 export function ingressAllows(
   policies: NetworkPolicy[],
   namespaces: NamespaceLabels,

@@ -1,7 +1,7 @@
 import type { KubeObject } from './render.ts';
 
-// Module that holds the generated JSON-schema model of each API group and
-// version used by the manifests. kubernetes-models 4.5 covers the
+// Module with the generated JSON-schema models of each API group and
+// version that the manifests use. kubernetes-models 4.5 covers the
 // Kubernetes API; the External Secrets CRDs have their own package.
 const MODEL_MODULES: Record<string, string> = {
   v1: 'kubernetes-models/v1',
@@ -22,6 +22,10 @@ interface ModelClass {
  * Validate one object against the schema of its apiVersion and kind.
  * Throws with the object's kind and name when the schema rejects it or
  * when no schema is known for its apiVersion and kind.
+ *
+ * NOTE: the generated schemas do not reject unknown fields, so a
+ * misspelt field passes here; the Pod Security and manifest tests check
+ * the security fields by their exact names.
  */
 export async function validateObject(object: KubeObject): Promise<void> {
   const label = `${object.kind}/${object.metadata?.name}`;
