@@ -110,12 +110,21 @@ async function authenticationPlugin(
     if (!header) throw unauthenticated(false);
 
     const match = header.length <= MAX_TOKEN_LENGTH ? BEARER_PATTERN.exec(header) : null;
-    if (!match?.[1]) throw unauthenticated(true);
+    if (!match?.[1]) {
+      request.securityEvent('token_rejected', { reason: 'malformed_header' });
+      throw unauthenticated(true);
+    }
 
     try {
       request.user = await accessTokens.verify(match[1]);
     } catch (err) {
-      request.log.info({ reason: (err as Error).name }, 'Access token rejected');
+      // jose error codes name the failed check, such as ERR_JWT_EXPIRED or
+      // ERR_JOSE_ALG_NOT_ALLOWED; `claim` names a wrong iss or aud.
+      const { code, claim } = err as { code?: string; claim?: string };
+      request.securityEvent('token_rejected', {
+        reason: code ?? (err as Error).name,
+        claim,
+      });
       throw unauthenticated(true, err);
     }
   });
@@ -129,9 +138,13 @@ async function authenticationPlugin(
       where: { id: request.user.id },
       select: { role: true, active: true },
     });
-    if (!account || !account.active) throw unauthenticated(true);
+    if (!account || !account.active) {
+      request.securityEvent('token_rejected', { reason: 'account_disabled' });
+      throw unauthenticated(true);
+    }
 
     if (account.role !== 'admin') {
+      request.securityEvent('access_denied', { reason: 'admin_required' });
       throw new AppError('FORBIDDEN', 'This action requires an administrator account.');
     }
     request.user = { id: request.user.id, role: account.role };
@@ -141,5 +154,5 @@ async function authenticationPlugin(
 /** Decorates `app.authenticate`, `app.requireAdmin` and `app.accessTokens`. */
 export default fp(authenticationPlugin, {
   name: 'authentication',
-  dependencies: ['database'],
+  dependencies: ['database', 'security-events'],
 });
