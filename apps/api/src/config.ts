@@ -162,23 +162,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
   const parsed = configSchema.safeParse(setVariables);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map(
-        (issue) => `${issue.path.join('.')}: ${issue.message}`,
-      ),
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+
+  // Checked even when other variables are invalid, so one run reports every
+  // problem. An invalid NODE_ENV gets the strictest rules.
+  const nodeEnv = parsed.success
+    ? parsed.data.NODE_ENV
+    : (configSchema.shape.NODE_ENV.safeParse(setVariables.NODE_ENV).data ?? 'production');
+  const secretProblem = checkJwtSecret(setVariables.JWT_SECRET, nodeEnv);
+  if (secretProblem) problems.push(secretProblem);
+
+  if (parsed.success && parsed.data.BCRYPT_COST < MIN_BCRYPT_COST && nodeEnv !== 'test') {
+    problems.push(
+      `BCRYPT_COST: expected at least ${MIN_BCRYPT_COST} outside NODE_ENV=test (got ${parsed.data.BCRYPT_COST})`,
     );
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const values = parsed.data;
-
-  const secretProblem = checkJwtSecret(values.JWT_SECRET, values.NODE_ENV);
-  if (secretProblem) throw new ConfigError([secretProblem]);
-
-  if (values.BCRYPT_COST < MIN_BCRYPT_COST && values.NODE_ENV !== 'test') {
-    throw new ConfigError([
-      `BCRYPT_COST: expected at least ${MIN_BCRYPT_COST} outside NODE_ENV=test (got ${values.BCRYPT_COST})`,
-    ]);
-  }
 
   return {
     nodeEnv: values.NODE_ENV,

@@ -6,7 +6,6 @@ import { type AppConfig, ConfigError, loadConfig } from './config.js';
 import { createPrismaClient } from './db/client.js';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './db/embedded.js';
 import { applyMigrations } from './db/migrate.js';
-import { seedDatabase } from './db/seed.js';
 import { createLoggerOptions } from './logger.js';
 
 /** Maximum time to drain requests and close connections after SIGTERM, in ms. */
@@ -25,6 +24,8 @@ function readConfig(): AppConfig {
 }
 
 async function seedEmbedded(config: AppConfig, databaseUrl: string): Promise<void> {
+  // Loaded here so that a start against DATABASE_URL never loads seed data.
+  const { seedDatabase } = await import('./db/seed.js');
   const prisma = createPrismaClient(databaseUrl, { poolSize: 2 });
   try {
     const result = await seedDatabase(prisma, {

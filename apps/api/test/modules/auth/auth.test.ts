@@ -442,7 +442,7 @@ describe('POST /api/auth/change-password', () => {
 
   test('change password - wrong current is 403', async () => {
     const user = await createUser(testApp.app);
-    const before = await testApp.prisma.user.findUnique({ where: { id: user.id } });
+    const original = await testApp.prisma.user.findUnique({ where: { id: user.id } });
 
     const response = await post(
       '/api/auth/change-password',
@@ -454,7 +454,7 @@ describe('POST /api/auth/change-password', () => {
 
     assert.equal(response.statusCode, 403);
     assert.equal(response.json().error.code, 'FORBIDDEN');
-    assert.equal(afterward?.passwordHash, before?.passwordHash);
+    assert.equal(afterward?.passwordHash, original?.passwordHash);
     assert.equal(refresh.statusCode, 200, 'sessions survive a failed change');
   });
 

@@ -3,8 +3,8 @@ import { after, before, describe, test } from 'node:test';
 
 import { buildTestApp, type TestApp } from '../../helpers/app.js';
 
-// Ports in 127.0.0.1:4150-4199 are reserved for manual servers of this
-// module's developers, and nothing listens on this one during tests.
+// No service of this project listens on these ports, so connections to
+// them are refused.
 const UNREACHABLE_REDIS_URL = 'redis://127.0.0.1:4197';
 const UNREACHABLE_DATABASE_URL = 'postgres://postgres@127.0.0.1:4198/shop';
 
