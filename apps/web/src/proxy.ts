@@ -25,7 +25,9 @@ import { refreshSession } from '@/lib/session/refresh';
  */
 export async function proxy(request: NextRequest): Promise<NextResponse> {
   const config = getConfig();
-  const development = config.NODE_ENV === 'development';
+  // Next.js replaces process.env.NODE_ENV at build time, so a production
+  // build never relaxes the policy, whatever NODE_ENV the server runs with.
+  const development = process.env.NODE_ENV === 'development';
   const nonce = createNonce();
   const csp = buildCsp({ nonce, development });
 

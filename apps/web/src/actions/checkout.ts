@@ -26,10 +26,16 @@ export async function placeOrderAction(_previous: FormState, form: FormData): Pr
   const address = addressSchema.safeParse({ ...values, line2: values.line2 || undefined });
   if (!address.success) return { fieldErrors: fieldErrors(address.error), values };
 
+  // The mock payment provider declines exactly this token.
+  const payment =
+    values.card === 'decline'
+      ? { method: 'mock_card' as const, cardToken: 'tok_declined' }
+      : { method: 'mock_card' as const };
+
   let orderNumber: string;
   try {
     const order = await account.placeOrder(
-      { shippingAddress: address.data, payment: { method: 'mock_card' } },
+      { shippingAddress: address.data, payment },
       key.data,
       await apiContext(),
     );

@@ -1,9 +1,6 @@
 import { z } from 'zod';
 
 const envSchema = z.object({
-  NODE_ENV: z
-    .enum(['development', 'production', 'test'])
-    .default('development'),
   API_URL: z.url().default('http://127.0.0.1:4000'),
   // The storefront's public origin, for example https://shop.example. When it
   // is unset, the CSRF check compares the Origin header with the Host header.

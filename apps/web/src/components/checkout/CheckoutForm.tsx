@@ -104,9 +104,21 @@ export function CheckoutForm({
         ) : null}
       </div>
       <h2>Payment</h2>
-      <p className="hint">
+      <p className="hint" id="payment-hint">
         Payments are simulated: no card details are asked for and no money is charged.
       </p>
+      <div className="field">
+        <label htmlFor="field-card">Test card</label>
+        <select
+          id="field-card"
+          name="card"
+          defaultValue={values.card ?? 'approve'}
+          aria-describedby="payment-hint"
+        >
+          <option value="approve">Test card that is approved</option>
+          <option value="decline">Test card that is declined</option>
+        </select>
+      </div>
       <button type="submit" disabled={pending}>
         {pending ? 'Placing order…' : 'Place order'}
       </button>

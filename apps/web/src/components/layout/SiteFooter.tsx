@@ -2,7 +2,7 @@ export function SiteFooter() {
   return (
     <footer className="site-footer">
       <div className="container">
-        <p>Hardened Shop. Prices include VAT where the cart shows it. Payments in this shop are simulated.</p>
+        <p>Hardened Shop. Payments in this shop are simulated: no card is ever charged.</p>
       </div>
     </footer>
   );
