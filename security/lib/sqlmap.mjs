@@ -14,7 +14,7 @@ export const INJECTION_MARK = '*';
  * @property {string} url absolute URL; marks may follow query values or path segments
  * @property {Record<string, string>} [headers]
  * @property {string} [body] raw body; marks may follow JSON values
- * @property {{ uri: string[], body: string[] }} parameters the name of each mark, in order
+ * @property {{ uri: string[], body: string[], header?: string[] }} parameters the name of each mark, in order
  */
 
 /** Builds a query string whose listed parameters carry the injection mark. */
@@ -25,22 +25,28 @@ export function markedQuery(values, marked = Object.keys(values)) {
 }
 
 /**
- * Serializes `object` as JSON with the mark after each listed top-level
- * value: inside the quotes of a string, directly after a number or boolean.
- * sqlmap replaces the mark with its payload, so a number turns into invalid
- * JSON, which a strict API must reject.
+ * Serializes `object` as JSON with the mark after each listed value, named
+ * by a dotted path such as `shippingAddress.city`: inside the quotes of a
+ * string, directly after a number or boolean. sqlmap replaces the mark with
+ * its payload, so a number turns into invalid JSON, which a strict API must
+ * reject.
  */
 export function markedJson(object, marked) {
   const tokens = new Map();
-  const copy = { ...object };
-  for (const name of marked) {
-    const value = copy[name];
+  const copy = structuredClone(object);
+  for (const path of marked) {
+    const keys = path.split('.');
+    const last = keys.pop();
+    const parent = keys.reduce((node, key) => node?.[key], copy);
+    if (!parent || !(last in parent)) throw new Error(`markedJson: ${path} is not a key of the body`);
+
+    const value = parent[last];
     if (typeof value === 'string') {
-      copy[name] = `${value}${INJECTION_MARK}`;
+      parent[last] = `${value}${INJECTION_MARK}`;
     } else {
       const token = `__sqlmap_mark_${tokens.size}__`;
       tokens.set(token, `${JSON.stringify(value)}${INJECTION_MARK}`);
-      copy[name] = token;
+      parent[last] = token;
     }
   }
   let json = JSON.stringify(copy);
@@ -87,12 +93,14 @@ function stripMarks(url) {
   return url.replaceAll(INJECTION_MARK, '');
 }
 
-// sqlmap names custom injection points `#1*`, `#2*` ... per place, so the
+// sqlmap names custom injection points `#1*`, `JSON #2*` ... per place, so the
 // number maps back to the name of that mark in the target.
 function resolveParameter(target, place, parameter) {
-  const number = /^#(\d+)\*$/.exec(parameter);
+  const number = /#(\d+)\*$/.exec(parameter);
   if (!target || !number) return parameter;
-  const names = place.includes('POST') ? target.parameters.body : target.parameters.uri;
+  let names = target.parameters.uri;
+  if (place.includes('POST')) names = target.parameters.body;
+  if (place.includes('HEADER')) names = target.parameters.header ?? [];
   return names[Number(number[1]) - 1] ?? parameter;
 }
 
@@ -203,7 +211,9 @@ export async function runSqlmap(options) {
     coverage: {
       settings: `level ${options.level ?? 3}, risk ${options.risk ?? 3}, techniques BEUSTQ, DBMS PostgreSQL`,
       parameters: options.targets.flatMap((target) =>
-        [...target.parameters.uri, ...target.parameters.body].map((name) => `${target.method} ${new URL(stripMarks(target.url)).pathname} ${name}`),
+        [...target.parameters.uri, ...target.parameters.body, ...(target.parameters.header ?? [])].map(
+          (name) => `${target.method} ${new URL(stripMarks(target.url)).href} ${name}`,
+        ),
       ),
     },
     findings,

@@ -26,6 +26,15 @@ test('markedJson - marks numbers after the value', () => {
   assert.equal(markedJson({ productId: 'p1', quantity: 2 }, ['quantity']), '{"productId":"p1","quantity":2*}');
 });
 
+test('markedJson - marks nested values by dotted path', () => {
+  const body = markedJson({ address: { city: 'Berlin', zip: 10115 } }, ['address.city', 'address.zip']);
+  assert.equal(body, '{"address":{"city":"Berlin*","zip":10115*}}');
+});
+
+test('markedJson - unknown path is rejected', () => {
+  assert.throws(() => markedJson({ email: 'a@b.test' }, ['mail']), /mail is not a key/);
+});
+
 test('formatRawRequest - keeps marks in path and query', () => {
   const raw = formatRawRequest({ name: 'slug', method: 'GET', url: 'http://127.0.0.1:8101/api/products/desk-lamp*?page=1*', parameters: { uri: ['slug', 'page'], body: [] } });
   assert.ok(raw.startsWith('GET /api/products/desk-lamp*?page=1* HTTP/1.1\r\nHost: 127.0.0.1:8101\r\n'));
@@ -41,11 +50,17 @@ test('parseCsvLine - quoted field with comma', () => {
 });
 
 test('parseSqlmapResults - maps custom marks to parameter names', () => {
-  const csv = 'Target URL,Place,Parameter,Technique(s),Note(s)\nhttp://127.0.0.1:8101/api/auth/login,(custom) POST,#2*,BT,\n';
+  const csv = 'Target URL,Place,Parameter,Technique(s),Note(s)\nhttp://127.0.0.1:8101/api/auth/login,(custom) POST,JSON #2*,BT,\n';
   const [finding] = parseSqlmapResults(csv, [LOGIN_TARGET]);
   assert.equal(finding?.parameter, 'password');
   assert.equal(finding?.severity, 'high');
   assert.match(finding?.title ?? '', /boolean-based blind, time-based blind/);
+});
+
+test('parseSqlmapResults - maps header marks to header names', () => {
+  const target = { ...LOGIN_TARGET, headers: { 'Idempotency-Key': 'key-0001*' }, parameters: { uri: [], body: ['email'], header: ['Idempotency-Key'] } };
+  const csv = 'Target URL,Place,Parameter,Technique(s),Note(s)\nhttp://127.0.0.1:8101/api/auth/login,(custom) HEADER,Idempotency-Key #1*,T,\n';
+  assert.equal(parseSqlmapResults(csv, [target])[0]?.parameter, 'Idempotency-Key');
 });
 
 test('parseSqlmapResults - header only means no finding', () => {
