@@ -1,0 +1,136 @@
+// Runs a command the way the Kubernetes manifests run the shop's
+// containers, without a container runtime: under bubblewrap (bwrap), as
+// the manifests' non-root UID/GID, with the repository mounted read-only
+// at /app (the image's layout) and only the manifests' emptyDir paths
+// writable.
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { dirname } from 'node:path';
+
+export interface SandboxOptions {
+  /** Repository root, mounted read-only at /app as in the images. */
+  repositoryRoot: string;
+  /** Paths inside the sandbox that get an empty writable tmpfs. */
+  writablePaths: string[];
+  uid: number;
+  gid: number;
+  /** Working folder inside the sandbox. */
+  cwd: string;
+  env: Record<string, string>;
+}
+
+/** Return the path of the bwrap binary, or undefined when it is not installed. */
+export function findBwrap(): string | undefined {
+  const result = spawnSync('sh', ['-c', 'command -v bwrap'], {
+    encoding: 'utf8',
+  });
+  const path = result.stdout.trim();
+  return result.status === 0 && path !== '' ? path : undefined;
+}
+
+/** Build the argument list of a bwrap call that runs `command` in the sandbox. */
+export function sandboxArguments(
+  options: SandboxOptions,
+  command: string[],
+): string[] {
+  const args = [
+    '--unshare-user',
+    '--uid',
+    String(options.uid),
+    '--gid',
+    String(options.gid),
+    '--unshare-pid',
+    '--unshare-ipc',
+    '--unshare-uts',
+    '--die-with-parent',
+    '--new-session',
+    '--ro-bind',
+    '/usr',
+    '/usr',
+    '--ro-bind',
+    '/etc',
+    '/etc',
+  ];
+
+  // Debian and Ubuntu link /bin and /lib into /usr; recreate the links.
+  for (const link of ['bin', 'sbin', 'lib', 'lib64']) {
+    args.push('--symlink', `usr/${link}`, `/${link}`);
+  }
+
+  // Node.js may live outside /usr, for example where CI installs it.
+  const nodePrefix = dirname(dirname(process.execPath));
+  if (!nodePrefix.startsWith('/usr'))
+    args.push('--ro-bind', nodePrefix, nodePrefix);
+
+  args.push(
+    '--ro-bind',
+    options.repositoryRoot,
+    '/app',
+    '--dev',
+    '/dev',
+    '--proc',
+    '/proc',
+  );
+  for (const path of options.writablePaths) {
+    args.push('--tmpfs', path);
+  }
+
+  // The sandbox's own root is a tmpfs; making it read-only leaves the
+  // tmpfs mounts above as the only writable places.
+  args.push('--remount-ro', '/', '--chdir', options.cwd, '--clearenv');
+  for (const [name, value] of Object.entries(options.env)) {
+    args.push('--setenv', name, value);
+  }
+
+  return [...args, '--', ...command];
+}
+
+/**
+ * Start a command in the sandbox. When this process runs as root, the
+ * command first drops to the sandbox UID/GID with setpriv, so it is
+ * unprivileged on the host as well as inside its user namespace.
+ */
+export function startSandboxed(
+  options: SandboxOptions,
+  command: string[],
+): ChildProcess {
+  const bwrap = findBwrap();
+  if (!bwrap) {
+    throw new Error(
+      'bwrap is not installed: install the bubblewrap package (apt-get install bubblewrap)',
+    );
+  }
+
+  const args = sandboxArguments(options, command);
+  const asRoot = process.getuid?.() === 0;
+  const [program, programArgs] = asRoot
+    ? [
+        'setpriv',
+        [
+          `--reuid=${options.uid}`,
+          `--regid=${options.gid}`,
+          '--clear-groups',
+          '--',
+          bwrap,
+          ...args,
+        ],
+      ]
+    : [bwrap, args];
+
+  return spawn(program, programArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Run a short command in the sandbox and return its exit code and output. */
+export function runSandboxed(
+  options: SandboxOptions,
+  command: string[],
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = startSandboxed(options, command);
+    let output = '';
+    child.stdout?.on('data', (chunk) => (output += chunk));
+    child.stderr?.on('data', (chunk) => (output += chunk));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, output }));
+  });
+}
