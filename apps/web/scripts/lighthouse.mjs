@@ -11,7 +11,11 @@ import { join } from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 
-import { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser } from '../test/helpers/browser.ts';
+import {
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  launchBrowser,
+} from '../test/helpers/browser.ts';
 import { REPO_ROOT, startStack } from '../test/helpers/stack.ts';
 
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
@@ -42,7 +46,9 @@ async function signInCookies(stack) {
 
     const cookies = await page.context().cookies();
     return {
-      cookie: cookies.map((cookie) => `${cookie.name}=${cookie.value}`).join('; '),
+      cookie: cookies
+        .map((cookie) => `${cookie.name}=${cookie.value}`)
+        .join('; '),
       productUrl: productUrl.split('?')[0],
     };
   } finally {
@@ -65,7 +71,9 @@ async function measure(url, cookie) {
     });
     const scores = {};
     for (const category of CATEGORIES) {
-      scores[category] = Math.round((result.lhr.categories[category]?.score ?? 0) * 100);
+      scores[category] = Math.round(
+        (result.lhr.categories[category]?.score ?? 0) * 100,
+      );
     }
     return scores;
   } finally {
@@ -95,14 +103,19 @@ function renderSection(rows, lighthouseVersion) {
 }
 
 function writeSection(section) {
-  const current = existsSync(BENCHMARKS) ? readFileSync(BENCHMARKS, 'utf8') : '# Benchmarks\n';
+  const current = existsSync(BENCHMARKS)
+    ? readFileSync(BENCHMARKS, 'utf8')
+    : '# Benchmarks\n';
   const start = current.indexOf(HEADING);
   let next;
   if (start === -1) {
     next = `${current.trimEnd()}\n\n${section}`;
   } else {
     const after = current.indexOf('\n## ', start + HEADING.length);
-    next = current.slice(0, start) + section + (after === -1 ? '' : `\n${current.slice(after + 1)}`);
+    next =
+      current.slice(0, start) +
+      section +
+      (after === -1 ? '' : `\n${current.slice(after + 1)}`);
   }
   writeFileSync(BENCHMARKS, next);
 }
@@ -124,7 +137,10 @@ try {
   }
 
   const { version } = JSON.parse(
-    readFileSync(join(REPO_ROOT, 'node_modules/lighthouse/package.json'), 'utf8'),
+    readFileSync(
+      join(REPO_ROOT, 'node_modules/lighthouse/package.json'),
+      'utf8',
+    ),
   );
   writeSection(renderSection(rows, version));
   console.log(`Wrote the scores to ${BENCHMARKS}`);

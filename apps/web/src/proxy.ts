@@ -143,7 +143,11 @@ function setCookieHeader(
   headers.set('cookie', serializeCookies(jar));
 }
 
-function removeCookie(headers: Headers, request: NextRequest, names: string[]): void {
+function removeCookie(
+  headers: Headers,
+  request: NextRequest,
+  names: string[],
+): void {
   const jar = new Map(request.cookies.getAll().map((c) => [c.name, c.value]));
   for (const name of names) jar.delete(name);
   headers.set('cookie', serializeCookies(jar));

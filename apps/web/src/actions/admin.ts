@@ -16,11 +16,20 @@ import { assertSameOrigin } from './guard';
 const slugSchema = z
   .string()
   .trim()
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Use lowercase letters, digits and single dashes.')
+  .regex(
+    /^[a-z0-9]+(-[a-z0-9]+)*$/,
+    'Use lowercase letters, digits and single dashes.',
+  )
   .max(120);
 
 const productSchema = z.object({
-  sku: z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Use 1 to 64 letters, digits, dashes or underscores.'),
+  sku: z
+    .string()
+    .trim()
+    .regex(
+      /^[A-Za-z0-9_-]{1,64}$/,
+      'Use 1 to 64 letters, digits, dashes or underscores.',
+    ),
   slug: slugSchema,
   name: z.string().trim().min(1, 'Enter a name.').max(200),
   description: z.string().trim().max(5000, 'Use at most 5000 characters.'),
@@ -36,14 +45,20 @@ const productSchema = z.object({
     if (value.trim() === '') return null;
     const cents = parseAmountToCents(value);
     if (cents === null) {
-      ctx.addIssue({ code: 'custom', message: 'Enter a price such as 24.99, or leave it empty.' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'Enter a price such as 24.99, or leave it empty.',
+      });
       return z.NEVER;
     }
     return cents;
   }),
   stock: z.coerce.number().int('Enter a whole number.').min(0).max(1_000_000),
   status: z.enum(['draft', 'active', 'archived']),
-  featured: z.string().optional().transform((value) => value === 'on'),
+  featured: z
+    .string()
+    .optional()
+    .transform((value) => value === 'on'),
   categoryId: z.string().min(1, 'Choose a category.'),
 });
 
@@ -56,12 +71,19 @@ function apiFieldErrors(error: ApiError): Record<string, string> {
   return result;
 }
 
-async function saveProduct(id: string | null, form: FormData): Promise<FormState> {
+async function saveProduct(
+  id: string | null,
+  form: FormData,
+): Promise<FormState> {
   await assertSameOrigin();
   await requireAdmin();
   const values = formValues(form);
-  const parsed = productSchema.safeParse({ ...values, compareAt: values.compareAt ?? '' });
-  if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error), values };
+  const parsed = productSchema.safeParse({
+    ...values,
+    compareAt: values.compareAt ?? '',
+  });
+  if (!parsed.success)
+    return { fieldErrors: fieldErrors(parsed.error), values };
 
   const { price, compareAt, ...rest } = parsed.data;
   const body = { ...rest, priceCents: price, compareAtPriceCents: compareAt };
@@ -69,26 +91,39 @@ async function saveProduct(id: string | null, form: FormData): Promise<FormState
   let savedId: string;
   try {
     const ctx = await apiContext();
-    const saved = id ? await admin.updateProduct(id, body, ctx) : await admin.createProduct(body, ctx);
+    const saved = id
+      ? await admin.updateProduct(id, body, ctx)
+      : await admin.createProduct(body, ctx);
     savedId = saved.id;
   } catch (error) {
     if (error instanceof ApiError && error.details.length > 0) {
       return { fieldErrors: apiFieldErrors(error), values };
     }
     if (error instanceof ApiError && error.status === 409) {
-      return { error: 'Another product already uses this SKU or slug.', values };
+      return {
+        error: 'Another product already uses this SKU or slug.',
+        values,
+      };
     }
     return { error: userMessage(error), values };
   }
 
-  redirect(`/admin/products/${encodeURIComponent(savedId)}?notice=${id ? 'updated' : 'created'}`);
+  redirect(
+    `/admin/products/${encodeURIComponent(savedId)}?notice=${id ? 'updated' : 'created'}`,
+  );
 }
 
-export async function createProductAction(_previous: FormState, form: FormData) {
+export async function createProductAction(
+  _previous: FormState,
+  form: FormData,
+) {
   return saveProduct(null, form);
 }
 
-export async function updateProductAction(_previous: FormState, form: FormData) {
+export async function updateProductAction(
+  _previous: FormState,
+  form: FormData,
+) {
   return saveProduct(String(form.get('id') ?? ''), form);
 }
 
@@ -114,17 +149,25 @@ const categorySchema = z.object({
   parentId: z.string().optional(),
 });
 
-export async function createCategoryAction(_previous: FormState, form: FormData): Promise<FormState> {
+export async function createCategoryAction(
+  _previous: FormState,
+  form: FormData,
+): Promise<FormState> {
   await assertSameOrigin();
   await requireAdmin();
   const values = formValues(form);
   const parsed = categorySchema.safeParse(values);
-  if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error), values };
+  if (!parsed.success)
+    return { fieldErrors: fieldErrors(parsed.error), values };
 
   const { parentId, description, ...rest } = parsed.data;
   try {
     await admin.createCategory(
-      { ...rest, ...(description ? { description } : {}), ...(parentId ? { parentId } : {}) },
+      {
+        ...rest,
+        ...(description ? { description } : {}),
+        ...(parentId ? { parentId } : {}),
+      },
       await apiContext(),
     );
   } catch (error) {
@@ -141,11 +184,18 @@ export async function archiveCategoryAction(form: FormData): Promise<void> {
   await requireAdmin();
   let code: string | null = null;
   try {
-    await admin.archiveCategory(String(form.get('id') ?? ''), await apiContext());
+    await admin.archiveCategory(
+      String(form.get('id') ?? ''),
+      await apiContext(),
+    );
   } catch (error) {
     code = errorCode(error);
   }
-  redirect(code ? `/admin/categories?error=${code}` : '/admin/categories?notice=archived');
+  redirect(
+    code
+      ? `/admin/categories?error=${code}`
+      : '/admin/categories?notice=archived',
+  );
 }
 
 export async function setOrderStatusAction(form: FormData): Promise<void> {
@@ -154,7 +204,8 @@ export async function setOrderStatusAction(form: FormData): Promise<void> {
   const orderNumber = String(form.get('orderNumber') ?? '');
   const status = String(form.get('status') ?? '') as OrderStatus;
   const path = `/admin/orders/${encodeURIComponent(orderNumber)}`;
-  if (!(status in ORDER_TRANSITIONS)) redirect(`${path}?error=VALIDATION_FAILED`);
+  if (!(status in ORDER_TRANSITIONS))
+    redirect(`${path}?error=VALIDATION_FAILED`);
 
   let code: string | null = null;
   try {

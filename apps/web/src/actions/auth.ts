@@ -25,7 +25,9 @@ import type { FormState } from './form-state';
 import { assertSameOrigin } from './guard';
 
 /** Drops password fields so they are never rendered back into the page. */
-function withoutSecrets(values: Record<string, string>): Record<string, string> {
+function withoutSecrets(
+  values: Record<string, string>,
+): Record<string, string> {
   const copy = { ...values };
   for (const key of Object.keys(copy)) {
     if (key.toLowerCase().includes('password')) delete copy[key];
@@ -33,12 +35,18 @@ function withoutSecrets(values: Record<string, string>): Record<string, string> 
   return copy;
 }
 
-export async function signInAction(_previous: FormState, form: FormData): Promise<FormState> {
+export async function signInAction(
+  _previous: FormState,
+  form: FormData,
+): Promise<FormState> {
   await assertSameOrigin();
   const values = formValues(form);
   const parsed = signInSchema.safeParse(values);
   if (!parsed.success) {
-    return { fieldErrors: fieldErrors(parsed.error), values: withoutSecrets(values) };
+    return {
+      fieldErrors: fieldErrors(parsed.error),
+      values: withoutSecrets(values),
+    };
   }
 
   try {
@@ -54,12 +62,18 @@ export async function signInAction(_previous: FormState, form: FormData): Promis
   redirect(safeRedirectPath(parsed.data.next));
 }
 
-export async function registerAction(_previous: FormState, form: FormData): Promise<FormState> {
+export async function registerAction(
+  _previous: FormState,
+  form: FormData,
+): Promise<FormState> {
   await assertSameOrigin();
   const values = formValues(form);
   const parsed = registerSchema.safeParse(values);
   if (!parsed.success) {
-    return { fieldErrors: fieldErrors(parsed.error), values: withoutSecrets(values) };
+    return {
+      fieldErrors: fieldErrors(parsed.error),
+      values: withoutSecrets(values),
+    };
   }
 
   try {
@@ -87,7 +101,9 @@ export async function signOutAction(): Promise<void> {
       await account.logout(refreshToken, await getClientIp());
     } catch (error) {
       // The cookies are cleared anyway; the API expires the token on its own.
-      console.error(JSON.stringify({ event: 'logout_failed', error: String(error) }));
+      console.error(
+        JSON.stringify({ event: 'logout_failed', error: String(error) }),
+      );
     }
   }
 
@@ -103,7 +119,10 @@ export async function updateProfileAction(
   await requireUser('/account');
   const name = String(form.get('name') ?? '').trim();
   if (name.length < 1 || name.length > 100) {
-    return { fieldErrors: { name: 'Enter a name of 1 to 100 characters.' }, values: { name } };
+    return {
+      fieldErrors: { name: 'Enter a name of 1 to 100 characters.' },
+      values: { name },
+    };
   }
 
   try {
@@ -125,7 +144,11 @@ export async function changePasswordAction(
 
   const parsed = passwordSchema.safeParse(newPassword);
   if (!parsed.success) {
-    return { fieldErrors: { newPassword: parsed.error.issues[0]?.message ?? 'Invalid password.' } };
+    return {
+      fieldErrors: {
+        newPassword: parsed.error.issues[0]?.message ?? 'Invalid password.',
+      },
+    };
   }
   if (currentPassword.length === 0) {
     return { fieldErrors: { currentPassword: 'Enter your current password.' } };
@@ -138,10 +161,15 @@ export async function changePasswordAction(
     );
     await storeSession(pair);
   } catch (error) {
-    if (error instanceof ApiError && (error.status === 401 || error.status === 400)) {
-      return { fieldErrors: { currentPassword: 'The current password is incorrect.' } };
+    // The API returns 403 for a wrong current password.
+    if (error instanceof ApiError && error.status === 403) {
+      return {
+        fieldErrors: { currentPassword: 'The current password is incorrect.' },
+      };
     }
     return { error: userMessage(error) };
   }
-  return { success: 'Your password was changed. Other devices were signed out.' };
+  return {
+    success: 'Your password was changed. Other devices were signed out.',
+  };
 }

@@ -10,7 +10,9 @@ import { assertSameOrigin } from './guard';
 
 function quantityFrom(form: FormData): number | null {
   const quantity = Number(form.get('quantity'));
-  return Number.isInteger(quantity) && quantity >= 1 && quantity <= 99 ? quantity : null;
+  return Number.isInteger(quantity) && quantity >= 1 && quantity <= 99
+    ? quantity
+    : null;
 }
 
 function slugPath(form: FormData): string {
@@ -27,7 +29,8 @@ export async function addToCartAction(form: FormData): Promise<void> {
 
   const productId = String(form.get('productId') ?? '');
   const quantity = quantityFrom(form);
-  if (!productId || quantity === null) redirect(`${productPath}?error=VALIDATION_FAILED`);
+  if (!productId || quantity === null)
+    redirect(`${productPath}?error=VALIDATION_FAILED`);
 
   let code: string | null = null;
   try {
@@ -35,14 +38,17 @@ export async function addToCartAction(form: FormData): Promise<void> {
   } catch (error) {
     code = errorCode(error);
   }
-  redirect(code ? `${productPath}?error=${code}` : `${productPath}?notice=added`);
+  redirect(
+    code ? `${productPath}?error=${code}` : `${productPath}?notice=added`,
+  );
 }
 
 export async function updateCartItemAction(form: FormData): Promise<void> {
   await assertSameOrigin();
   const productId = String(form.get('productId') ?? '');
   const quantity = quantityFrom(form);
-  if (!productId || quantity === null) redirect('/cart?error=VALIDATION_FAILED');
+  if (!productId || quantity === null)
+    redirect('/cart?error=VALIDATION_FAILED');
 
   let code: string | null = null;
   try {

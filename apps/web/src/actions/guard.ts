@@ -12,7 +12,8 @@ import { expectedOriginFor, isSameOriginRequest } from '@/lib/security/csrf';
  */
 export async function assertSameOrigin(): Promise<void> {
   const requestHeaders = await headers();
-  const protocol = requestHeaders.get('x-forwarded-proto') === 'https' ? 'https:' : 'http:';
+  const protocol =
+    requestHeaders.get('x-forwarded-proto') === 'https' ? 'https:' : 'http:';
   const allowed = isSameOriginRequest({
     method: 'POST',
     origin: requestHeaders.get('origin'),

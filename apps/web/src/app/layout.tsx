@@ -8,7 +8,8 @@ import './globals.css';
 
 export const metadata: Metadata = {
   title: { default: 'Hardened Shop', template: '%s · Hardened Shop' },
-  description: 'An online shop built so that every security control can be verified.',
+  description:
+    'An online shop built so that every security control can be verified.',
 };
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };

@@ -1,15 +1,26 @@
 import Link from 'next/link';
 
 import { ProductGrid } from '@/components/product/ProductCard';
+import {
+  ServiceUnavailable,
+  isServiceFailure,
+} from '@/components/ui/ServiceUnavailable';
 import { listCategories, listProducts } from '@/lib/api/catalog';
 import { getClientIp } from '@/lib/session/session';
 
 export default async function HomePage() {
   const clientIp = await getClientIp();
-  const [featured, categories] = await Promise.all([
-    listProducts({ featured: true, limit: 8, sort: 'newest' }, { clientIp }),
-    listCategories({ clientIp }),
-  ]);
+  let featured, categories;
+  try {
+    [featured, categories] = await Promise.all([
+      listProducts({ featured: true, limit: 8, sort: 'newest' }, { clientIp }),
+      listCategories({ clientIp }),
+    ]);
+  } catch (error) {
+    if (isServiceFailure(error))
+      return <ServiceUnavailable title="Welcome to Hardened Shop" />;
+    throw error;
+  }
 
   return (
     <>
@@ -34,7 +45,8 @@ export default async function HomePage() {
         <h2 id="featured-title">Featured products</h2>
         {featured.items.length === 0 ? (
           <p className="empty">
-            No featured products right now. <Link href="/products">Browse all products</Link>.
+            No featured products right now.{' '}
+            <Link href="/products">Browse all products</Link>.
           </p>
         ) : (
           <ProductGrid products={featured.items} />

@@ -25,13 +25,20 @@ export function parseAmountToCents(value: string): number | null {
 }
 
 /** Reads a positive integer from a search parameter, or the fallback. */
-export function pageNumber(value: string | string[] | undefined, fallback = 1): number {
+export function pageNumber(
+  value: string | string[] | undefined,
+  fallback = 1,
+): number {
   const text = Array.isArray(value) ? value[0] : value;
   const parsed = Number(text);
-  return Number.isInteger(parsed) && parsed >= 1 && parsed <= 10_000 ? parsed : fallback;
+  return Number.isInteger(parsed) && parsed >= 1 && parsed <= 10_000
+    ? parsed
+    : fallback;
 }
 
 /** Returns the first value of a search parameter. */
-export function firstParam(value: string | string[] | undefined): string | undefined {
+export function firstParam(
+  value: string | string[] | undefined,
+): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }

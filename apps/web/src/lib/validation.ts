@@ -19,8 +19,14 @@ export const signInSchema = z.object({
 });
 
 export const registerSchema = z.object({
-  name: z.string().trim().min(1, 'Enter your name.').max(100, 'Use at most 100 characters.'),
-  email: z.email('Enter a valid email address.').max(254, 'Use at most 254 characters.'),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'Enter your name.')
+    .max(100, 'Use at most 100 characters.'),
+  email: z
+    .email('Enter a valid email address.')
+    .max(254, 'Use at most 254 characters.'),
   password: passwordSchema,
 });
 
@@ -37,14 +43,29 @@ export const COUNTRIES: { code: string; name: string }[] = [
 ];
 
 export const addressSchema = z.object({
-  fullName: z.string().trim().min(1, 'Enter the recipient name.').max(100, 'Use at most 100 characters.'),
-  line1: z.string().trim().min(1, 'Enter the street address.').max(200, 'Use at most 200 characters.'),
+  fullName: z
+    .string()
+    .trim()
+    .min(1, 'Enter the recipient name.')
+    .max(100, 'Use at most 100 characters.'),
+  line1: z
+    .string()
+    .trim()
+    .min(1, 'Enter the street address.')
+    .max(200, 'Use at most 200 characters.'),
   line2: z.string().trim().max(200, 'Use at most 200 characters.').optional(),
-  city: z.string().trim().min(1, 'Enter the city.').max(100, 'Use at most 100 characters.'),
+  city: z
+    .string()
+    .trim()
+    .min(1, 'Enter the city.')
+    .max(100, 'Use at most 100 characters.'),
   postalCode: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9 -]{2,12}$/, 'Enter a postal code of 2 to 12 letters, digits, spaces or dashes.'),
+    .regex(
+      /^[A-Za-z0-9 -]{2,12}$/,
+      'Enter a postal code of 2 to 12 letters, digits, spaces or dashes.',
+    ),
   country: z.enum(
     COUNTRIES.map((country) => country.code) as [string, ...string[]],
     'Choose a country from the list.',
@@ -69,7 +90,8 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
 export function formValues(form: FormData): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [key, value] of form.entries()) {
-    if (typeof value === 'string' && !key.startsWith('$ACTION')) values[key] = value;
+    if (typeof value === 'string' && !key.startsWith('$ACTION'))
+      values[key] = value;
   }
   return values;
 }

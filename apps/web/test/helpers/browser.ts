@@ -1,6 +1,11 @@
 // Launches Debian's Chromium through playwright-core and records every
 // console error, page error and CSP violation, so tests can fail on them.
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Page,
+} from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -33,7 +38,10 @@ export interface LaunchedBrowser {
  * temporary profile (user data dir) and deletes it on close.
  */
 export async function launchBrowser(): Promise<LaunchedBrowser> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+  });
   return { browser, close: () => browser.close() };
 }
 
@@ -50,18 +58,30 @@ export function uniqueClientIp(): string {
 
 export async function openSession(
   browser: Browser,
-  options: { viewport?: { width: number; height: number }; clientIp?: string } = {},
+  options: {
+    viewport?: { width: number; height: number };
+    clientIp?: string;
+  } = {},
 ): Promise<BrowserSession> {
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 1280, height: 900 },
-    extraHTTPHeaders: { 'x-forwarded-for': options.clientIp ?? uniqueClientIp() },
+    extraHTTPHeaders: {
+      'x-forwarded-for': options.clientIp ?? uniqueClientIp(),
+    },
   });
   const problems: string[] = [];
 
-  context.on('weberror', (error) => problems.push(`page error: ${error.error().message}`));
+  context.on('weberror', (error) =>
+    problems.push(`page error: ${error.error().message}`),
+  );
   context.on('console', (message) => {
-    if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) {
-      problems.push(`console ${message.type()}: ${message.text()} (${message.location().url})`);
+    if (
+      message.type() === 'error' ||
+      /Content Security Policy/i.test(message.text())
+    ) {
+      problems.push(
+        `console ${message.type()}: ${message.text()} (${message.location().url})`,
+      );
     }
   });
 

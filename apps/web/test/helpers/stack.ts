@@ -16,7 +16,9 @@ import { fileURLToPath } from 'node:url';
 
 import pg from 'pg';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+export const REPO_ROOT = fileURLToPath(
+  new URL('../../../../', import.meta.url),
+);
 export const WEB_DIR = join(REPO_ROOT, 'apps/web');
 export const API_DIR = join(REPO_ROOT, 'apps/api');
 
@@ -71,8 +73,18 @@ function newestMtime(path: string): number {
   return newest;
 }
 
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): string {
-  const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): string {
+  const result = spawnSync(command, args, {
+    cwd,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.status !== 0) {
     throw new Error(
       `${command} ${args.join(' ')} failed with exit code ${result.status}:\n${result.stdout}\n${result.stderr}`,
@@ -85,7 +97,10 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
 export function ensureBuilt(): void {
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
   const apiEntry = join(API_DIR, 'dist/server.js');
-  if (!existsSync(apiEntry) || statSync(apiEntry).mtimeMs < newestMtime(join(API_DIR, 'src'))) {
+  if (
+    !existsSync(apiEntry) ||
+    statSync(apiEntry).mtimeMs < newestMtime(join(API_DIR, 'src'))
+  ) {
     run('npm', ['run', 'build', '-w', 'apps/api'], REPO_ROOT, env);
   }
 
@@ -105,7 +120,10 @@ function databaseUrlFor(serverUrl: string, name: string): string {
   return url.toString();
 }
 
-async function withClient<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+async function withClient<T>(
+  serverUrl: string,
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
@@ -121,23 +139,38 @@ async function withClient<T>(serverUrl: string, work: (client: pg.Client) => Pro
  * the same line, as in `admin    admin@shop.test  Xy...` or
  * `admin@shop.test password: Xy...`.
  */
-export function parseSeedAccounts(output: string): { admin?: Account; customer?: Account } {
+export function parseSeedAccounts(output: string): {
+  admin?: Account;
+  customer?: Account;
+} {
   const accounts: { admin?: Account; customer?: Account } = {};
   for (const line of output.split('\n')) {
-    const match = /((?:admin|customer)@shop\.test)\b\W*(?:password\W+)?(\S{12,})/i.exec(line);
+    const match =
+      /((?:admin|customer)@shop\.test)\b\W*(?:password\W+)?(\S{12,})/i.exec(
+        line,
+      );
     if (!match?.[1] || !match[2]) continue;
-    const account = { email: match[1], password: match[2].replace(/["',]+$/, '') };
+    const account = {
+      email: match[1],
+      password: match[2].replace(/["',]+$/, ''),
+    };
     if (match[1].startsWith('admin')) accounts.admin = account;
     else accounts.customer = account;
   }
   return accounts;
 }
 
-async function waitForHttp(url: string, child: ChildProcess, logs: () => string): Promise<void> {
+async function waitForHttp(
+  url: string,
+  child: ChildProcess,
+  logs: () => string,
+): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`Server exited with code ${child.exitCode} before ${url} answered:\n${logs()}`);
+      throw new Error(
+        `Server exited with code ${child.exitCode} before ${url} answered:\n${logs()}`,
+      );
     }
     try {
       const response = await fetch(url, { redirect: 'manual' });
@@ -147,11 +180,14 @@ async function waitForHttp(url: string, child: ChildProcess, logs: () => string)
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`Timed out after ${START_TIMEOUT_MS} ms waiting for ${url}:\n${logs()}`);
+  throw new Error(
+    `Timed out after ${START_TIMEOUT_MS} ms waiting for ${url}:\n${logs()}`,
+  );
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  if (child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
     child.once('exit', () => {
@@ -162,24 +198,86 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+export interface WebServer {
+  url: string;
+  child: ChildProcess;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the production build of the storefront (`next start`) on a free
+ * port, talking to the API at `apiUrl`. The build must exist (ensureBuilt).
+ */
+export async function startWebServer(options: {
+  apiUrl: string;
+  trustProxyHops?: number;
+}): Promise<WebServer> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let output = '';
+  const logs = () => output.slice(-20_000);
+
+  const child = spawn(
+    process.execPath,
+    [
+      join(REPO_ROOT, 'node_modules/next/dist/bin/next'),
+      'start',
+      '-p',
+      String(port),
+      '-H',
+      '127.0.0.1',
+    ],
+    {
+      cwd: WEB_DIR,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+        API_URL: options.apiUrl,
+        WEB_ORIGIN: url,
+        WEB_TRUST_PROXY_HOPS: String(options.trustProxyHops ?? 0),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout?.on('data', (chunk) => (output += `[web] ${chunk}`));
+  child.stderr?.on('data', (chunk) => (output += `[web] ${chunk}`));
+
+  try {
+    await waitForHttp(`${url}/signin`, child, logs);
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+  return { url, child, logs, stop: () => stopChild(child) };
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const serverUrl = process.env.DATABASE_URL;
   const redisUrl = process.env.REDIS_URL;
-  if (!serverUrl) throw new Error('DATABASE_URL is missing: set it to a PostgreSQL server URL');
+  if (!serverUrl)
+    throw new Error(
+      'DATABASE_URL is missing: set it to a PostgreSQL server URL',
+    );
   if (!redisUrl) throw new Error('REDIS_URL is missing: set it to a Redis URL');
 
   ensureBuilt();
 
   const databaseName = `shop_web_${process.pid}_${randomBytes(4).toString('hex')}`;
   const databaseUrl = databaseUrlFor(serverUrl, databaseName);
-  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(databaseName)}`));
+  await withClient(serverUrl, (client) =>
+    client.query(`CREATE DATABASE ${client.escapeIdentifier(databaseName)}`),
+  );
 
   const children: ChildProcess[] = [];
   let output = '';
   const logs = () => output.slice(-20_000);
   const dropDatabase = () =>
     withClient(serverUrl, (client) =>
-      client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(databaseName)} WITH (FORCE)`),
+      client.query(
+        `DROP DATABASE IF EXISTS ${client.escapeIdentifier(databaseName)} WITH (FORCE)`,
+      ),
     );
 
   try {
@@ -189,11 +287,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       NODE_ENV: 'development',
       LOG_LEVEL: 'warn',
     };
-    run('npm', ['run', '--silent', 'db:migrate', '-w', 'apps/api'], REPO_ROOT, seedEnv);
-    const seedOutput = run('npm', ['run', '--silent', 'db:seed', '-w', 'apps/api'], REPO_ROOT, seedEnv);
+    run(
+      'npm',
+      ['run', '--silent', 'db:migrate', '-w', 'apps/api'],
+      REPO_ROOT,
+      seedEnv,
+    );
+    const seedOutput = run(
+      'npm',
+      ['run', '--silent', 'db:seed', '-w', 'apps/api'],
+      REPO_ROOT,
+      seedEnv,
+    );
     const { admin, customer } = parseSeedAccounts(seedOutput);
     if (!admin || !customer) {
-      throw new Error(`The seed output names no admin or customer password:\n${seedOutput}`);
+      throw new Error(
+        `The seed output names no admin or customer password:\n${seedOutput}`,
+      );
     }
 
     const apiPort = await freePort();
@@ -219,28 +329,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     api.stderr?.on('data', (chunk) => (output += `[api] ${chunk}`));
     await waitForHttp(`${apiUrl}/health`, api, logs);
 
-    const webPort = await freePort();
-    const webUrl = `http://127.0.0.1:${webPort}`;
-    const web = spawn(
-      process.execPath,
-      [join(REPO_ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(webPort), '-H', '127.0.0.1'],
-      {
-        cwd: WEB_DIR,
-        env: {
-          ...process.env,
-          NODE_ENV: 'production',
-          NEXT_TELEMETRY_DISABLED: '1',
-          API_URL: apiUrl,
-          WEB_ORIGIN: webUrl,
-          WEB_TRUST_PROXY_HOPS: String(options.webTrustProxyHops ?? 1),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    children.push(web);
-    web.stdout?.on('data', (chunk) => (output += `[web] ${chunk}`));
-    web.stderr?.on('data', (chunk) => (output += `[web] ${chunk}`));
-    await waitForHttp(`${webUrl}/signin`, web, logs);
+    const web = await startWebServer({
+      apiUrl,
+      trustProxyHops: options.webTrustProxyHops ?? 1,
+    });
+    children.push(web.child);
+    const webUrl = web.url;
 
     return {
       webUrl,
@@ -248,7 +342,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       databaseUrl,
       admin,
       customer,
-      logs,
+      logs: () => `${logs()}\n${web.logs()}`,
       async stop() {
         await Promise.all(children.map(stopChild));
         await dropDatabase();

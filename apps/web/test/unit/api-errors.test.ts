@@ -4,7 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 
 import { apiRequest } from '../../src/lib/api/client.ts';
-import { ApiError, messageForCode, toApiError, userMessage } from '../../src/lib/api/errors.ts';
+import {
+  ApiError,
+  messageForCode,
+  toApiError,
+  userMessage,
+} from '../../src/lib/api/errors.ts';
 
 test('toApiError - keeps code, message and details of an API error', () => {
   const error = toApiError(400, {
@@ -12,31 +17,56 @@ test('toApiError - keeps code, message and details of an API error', () => {
       code: 'VALIDATION_FAILED',
       message: 'Invalid body',
       requestId: 'req-1',
-      details: [{ path: 'body.email', message: 'Invalid email' }, { bogus: true }],
+      details: [
+        { path: 'body.email', message: 'Invalid email' },
+        { bogus: true },
+      ],
     },
   });
   assert.equal(error.status, 400);
   assert.equal(error.code, 'VALIDATION_FAILED');
   assert.equal(error.message, 'Invalid body');
   assert.equal(error.requestId, 'req-1');
-  assert.deepEqual(error.details, [{ path: 'body.email', message: 'Invalid email' }]);
+  assert.deepEqual(error.details, [
+    { path: 'body.email', message: 'Invalid email' },
+  ]);
 });
 
 test('toApiError - derives the code from the status for foreign bodies', () => {
   assert.equal(toApiError(404, '<html>nginx</html>').code, 'NOT_FOUND');
   assert.equal(toApiError(502, null).code, 'INTERNAL');
-  assert.doesNotMatch(toApiError(500, { stack: 'at db.js:1' }).message, /db\.js/);
+  assert.doesNotMatch(
+    toApiError(500, { stack: 'at db.js:1' }).message,
+    /db\.js/,
+  );
 });
 
 test('userMessage - hides unknown and server errors', () => {
-  assert.equal(userMessage(new ApiError(500, 'INTERNAL', 'relation "users" does not exist')), 'Something went wrong. Try again.');
-  assert.equal(userMessage(new Error('ECONNREFUSED 10.0.0.1')), 'Something went wrong. Try again.');
-  assert.equal(userMessage(new ApiError(401, 'INVALID_CREDENTIALS', 'x')), 'The email or password is incorrect.');
+  assert.equal(
+    userMessage(
+      new ApiError(500, 'INTERNAL', 'relation "users" does not exist'),
+    ),
+    'Something went wrong. Try again.',
+  );
+  assert.equal(
+    userMessage(new Error('ECONNREFUSED 10.0.0.1')),
+    'Something went wrong. Try again.',
+  );
+  assert.equal(
+    userMessage(new ApiError(401, 'INVALID_CREDENTIALS', 'x')),
+    'The email or password is incorrect.',
+  );
 });
 
 test('messageForCode - never echoes text from the URL', () => {
-  assert.equal(messageForCode('Your account is locked, call +1 555'), 'Something went wrong. Try again.');
-  assert.equal(messageForCode('OUT_OF_STOCK'), 'Not enough items are in stock for that quantity.');
+  assert.equal(
+    messageForCode('Your account is locked, call +1 555'),
+    'Something went wrong. Try again.',
+  );
+  assert.equal(
+    messageForCode('OUT_OF_STOCK'),
+    'Not enough items are in stock for that quantity.',
+  );
   assert.equal(messageForCode(undefined), undefined);
 });
 
@@ -46,23 +76,32 @@ test('apiRequest - maps an unreachable API to SERVICE_UNAVAILABLE', async () => 
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
 
-  await assert.rejects(apiRequest('/api/products', { baseUrl: `http://127.0.0.1:${port}` }), (error) => {
-    assert.ok(error instanceof ApiError);
-    assert.equal(error.status, 503);
-    assert.equal(error.code, 'SERVICE_UNAVAILABLE');
-    return true;
-  });
+  await assert.rejects(
+    apiRequest('/api/products', { baseUrl: `http://127.0.0.1:${port}` }),
+    (error) => {
+      assert.ok(error instanceof ApiError);
+      assert.equal(error.status, 503);
+      assert.equal(error.code, 'SERVICE_UNAVAILABLE');
+      return true;
+    },
+  );
 });
 
 test('apiRequest - sends the bearer token, client IP and JSON body', async () => {
-  let seen: { headers: Record<string, string | string[] | undefined>; body: string } | undefined;
+  let seen:
+    | { headers: Record<string, string | string[] | undefined>; body: string }
+    | undefined;
   const server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
       seen = { headers: request.headers, body };
       response.writeHead(409, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ error: { code: 'CONFLICT', message: 'Duplicate', requestId: 'r' } }));
+      response.end(
+        JSON.stringify({
+          error: { code: 'CONFLICT', message: 'Duplicate', requestId: 'r' },
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -77,7 +116,10 @@ test('apiRequest - sends the bearer token, client IP and JSON body', async () =>
         accessToken: 'tok',
         clientIp: '203.0.113.9',
       }),
-      (error) => error instanceof ApiError && error.code === 'CONFLICT' && error.status === 409,
+      (error) =>
+        error instanceof ApiError &&
+        error.code === 'CONFLICT' &&
+        error.status === 409,
     );
   } finally {
     server.close();

@@ -14,7 +14,10 @@ function directives(csp: string): Map<string, string> {
 
 test('buildCsp - production policy allows only nonce scripts', () => {
   const policy = directives(buildCsp({ nonce: 'abc123', development: false }));
-  assert.equal(policy.get('script-src'), "'self' 'nonce-abc123' 'strict-dynamic'");
+  assert.equal(
+    policy.get('script-src'),
+    "'self' 'nonce-abc123' 'strict-dynamic'",
+  );
   assert.equal(policy.get('style-src'), "'self'");
   assert.equal(policy.get('object-src'), "'none'");
   assert.equal(policy.get('base-uri'), "'self'");

@@ -5,8 +5,14 @@ import { safeRedirectPath } from '../../src/lib/security/redirect.ts';
 
 test('safeRedirectPath - keeps local paths with query and hash', () => {
   assert.equal(safeRedirectPath('/cart'), '/cart');
-  assert.equal(safeRedirectPath('/products?page=2&sort=price_asc'), '/products?page=2&sort=price_asc');
-  assert.equal(safeRedirectPath('/account/orders#latest'), '/account/orders#latest');
+  assert.equal(
+    safeRedirectPath('/products?page=2&sort=price_asc'),
+    '/products?page=2&sort=price_asc',
+  );
+  assert.equal(
+    safeRedirectPath('/account/orders#latest'),
+    '/account/orders#latest',
+  );
 });
 
 test('safeRedirectPath - sends foreign targets to the home page', () => {
@@ -25,7 +31,11 @@ test('safeRedirectPath - sends foreign targets to the home page', () => {
     '',
   ];
   for (const attack of attacks) {
-    assert.equal(safeRedirectPath(attack), '/', `expected "/" for ${JSON.stringify(attack)}`);
+    assert.equal(
+      safeRedirectPath(attack),
+      '/',
+      `expected "/" for ${JSON.stringify(attack)}`,
+    );
   }
 });
 

@@ -14,7 +14,8 @@ export default async function AccountPage() {
     <>
       <h1>Your account</h1>
       <p>
-        Signed in as <strong>{user.email}</strong>, customer since {formatDate(user.createdAt)}.
+        Signed in as <strong>{user.email}</strong>, customer since{' '}
+        {formatDate(user.createdAt)}.
       </p>
       <p>
         <Link href="/account/orders">Order history</Link>

@@ -3,7 +3,11 @@ import type { ReactNode } from 'react';
 
 import { requireAdmin } from '@/lib/session/session';
 
-export default async function AdminLayout({ children }: { children: ReactNode }) {
+export default async function AdminLayout({
+  children,
+}: {
+  children: ReactNode;
+}) {
   // Each admin page calls requireAdmin() again, because a layout is not
   // re-rendered on every navigation and must not be the only check.
   await requireAdmin();

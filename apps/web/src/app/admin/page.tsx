@@ -18,8 +18,8 @@ export default async function AdminSalesPage() {
       <h1>Sales overview</h1>
       <p>
         Last 30 days: <strong>{sales.totals.orders}</strong> orders,{' '}
-        <strong>{formatMoney(sales.totals.revenueCents, CURRENCY)}</strong> revenue (cancelled and
-        refunded orders excluded).
+        <strong>{formatMoney(sales.totals.revenueCents, CURRENCY)}</strong>{' '}
+        revenue (cancelled and refunded orders excluded).
       </p>
       <h2>Top products</h2>
       {sales.topProducts.length === 0 ? (
@@ -31,8 +31,12 @@ export default async function AdminSalesPage() {
               <tr>
                 <th scope="col">Product</th>
                 <th scope="col">SKU</th>
-                <th scope="col" className="num">Quantity</th>
-                <th scope="col" className="num">Revenue</th>
+                <th scope="col" className="num">
+                  Quantity
+                </th>
+                <th scope="col" className="num">
+                  Revenue
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -41,7 +45,9 @@ export default async function AdminSalesPage() {
                   <td>{product.name}</td>
                   <td>{product.sku}</td>
                   <td className="num">{product.quantity}</td>
-                  <td className="num">{formatMoney(product.revenueCents, CURRENCY)}</td>
+                  <td className="num">
+                    {formatMoney(product.revenueCents, CURRENCY)}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -57,8 +63,12 @@ export default async function AdminSalesPage() {
             <thead>
               <tr>
                 <th scope="col">Date</th>
-                <th scope="col" className="num">Orders</th>
-                <th scope="col" className="num">Revenue</th>
+                <th scope="col" className="num">
+                  Orders
+                </th>
+                <th scope="col" className="num">
+                  Revenue
+                </th>
                 <th scope="col">Share of best day</th>
               </tr>
             </thead>
@@ -67,7 +77,9 @@ export default async function AdminSalesPage() {
                 <tr key={day.date}>
                   <td>{day.date}</td>
                   <td className="num">{day.orders}</td>
-                  <td className="num">{formatMoney(day.revenueCents, CURRENCY)}</td>
+                  <td className="num">
+                    {formatMoney(day.revenueCents, CURRENCY)}
+                  </td>
                   <td>
                     <meter
                       min={0}

@@ -22,7 +22,10 @@ export default async function CartPage({
   return (
     <>
       <h1>Your cart</h1>
-      <Notice notice={firstParam(params.notice)} error={firstParam(params.error)} />
+      <Notice
+        notice={firstParam(params.notice)}
+        error={firstParam(params.error)}
+      />
       {cart.items.length === 0 ? (
         <p className="empty">
           Your cart is empty. <Link href="/products">Browse products</Link>.
@@ -35,9 +38,13 @@ export default async function CartPage({
               <thead>
                 <tr>
                   <th scope="col">Product</th>
-                  <th scope="col" className="num">Price</th>
+                  <th scope="col" className="num">
+                    Price
+                  </th>
                   <th scope="col">Quantity</th>
-                  <th scope="col" className="num">Total</th>
+                  <th scope="col" className="num">
+                    Total
+                  </th>
                   <th scope="col">
                     <span className="visually-hidden">Actions</span>
                   </th>
@@ -47,13 +54,27 @@ export default async function CartPage({
                 {cart.items.map((item) => (
                   <tr key={item.productId}>
                     <td>
-                      <Link href={`/products/${encodeURIComponent(item.slug)}`}>{item.name}</Link>
+                      <Link href={`/products/${encodeURIComponent(item.slug)}`}>
+                        {item.name}
+                      </Link>
                     </td>
-                    <td className="num">{formatMoney(item.unitPriceCents, cart.currency)}</td>
+                    <td className="num">
+                      {formatMoney(item.unitPriceCents, cart.currency)}
+                    </td>
                     <td>
-                      <form action={updateCartItemAction} className="inline-form">
-                        <input type="hidden" name="productId" value={item.productId} />
-                        <label htmlFor={`qty-${item.productId}`} className="visually-hidden">
+                      <form
+                        action={updateCartItemAction}
+                        className="inline-form"
+                      >
+                        <input
+                          type="hidden"
+                          name="productId"
+                          value={item.productId}
+                        />
+                        <label
+                          htmlFor={`qty-${item.productId}`}
+                          className="visually-hidden"
+                        >
                           Quantity of {item.name}
                         </label>
                         <input
@@ -66,16 +87,24 @@ export default async function CartPage({
                           required
                         />
                         <button type="submit" className="button--secondary">
-                          Update<span className="visually-hidden"> {item.name}</span>
+                          Update
+                          <span className="visually-hidden"> {item.name}</span>
                         </button>
                       </form>
                     </td>
-                    <td className="num">{formatMoney(item.lineTotalCents, cart.currency)}</td>
+                    <td className="num">
+                      {formatMoney(item.lineTotalCents, cart.currency)}
+                    </td>
                     <td>
                       <form action={removeCartItemAction}>
-                        <input type="hidden" name="productId" value={item.productId} />
+                        <input
+                          type="hidden"
+                          name="productId"
+                          value={item.productId}
+                        />
                         <button type="submit" className="link-button">
-                          Remove<span className="visually-hidden"> {item.name}</span>
+                          Remove
+                          <span className="visually-hidden"> {item.name}</span>
                         </button>
                       </form>
                     </td>

@@ -35,13 +35,18 @@ export default async function CheckoutPage() {
           <ul>
             {cart.items.map((item) => (
               <li key={item.productId}>
-                {item.quantity} × {item.name}: {formatMoney(item.lineTotalCents, cart.currency)}
+                {item.quantity} × {item.name}:{' '}
+                {formatMoney(item.lineTotalCents, cart.currency)}
               </li>
             ))}
           </ul>
           <Totals {...cart} />
         </section>
-        <CheckoutForm idempotencyKey={randomUUID()} defaultName={user.name} countries={COUNTRIES} />
+        <CheckoutForm
+          idempotencyKey={randomUUID()}
+          defaultName={user.name}
+          countries={COUNTRIES}
+        />
       </div>
     </>
   );

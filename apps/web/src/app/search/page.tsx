@@ -2,6 +2,10 @@ import type { Metadata } from 'next';
 
 import { ProductGrid } from '@/components/product/ProductCard';
 import { Pagination } from '@/components/ui/Pagination';
+import {
+  ServiceUnavailable,
+  isServiceFailure,
+} from '@/components/ui/ServiceUnavailable';
 import { searchProducts } from '@/lib/api/catalog';
 import { firstParam, pageNumber } from '@/lib/format';
 import { getClientIp } from '@/lib/session/session';
@@ -21,12 +25,23 @@ export default async function SearchPage({
     return (
       <>
         <h1>Search</h1>
-        <p className="empty">Type a product name or description in the search box above.</p>
+        <p className="empty">
+          Type a product name or description in the search box above.
+        </p>
       </>
     );
   }
 
-  const results = await searchProducts({ q, page, limit: 12 }, { clientIp: await getClientIp() });
+  let results;
+  try {
+    results = await searchProducts(
+      { q, page, limit: 12 },
+      { clientIp: await getClientIp() },
+    );
+  } catch (error) {
+    if (isServiceFailure(error)) return <ServiceUnavailable title="Search" />;
+    throw error;
+  }
 
   return (
     <>
@@ -35,11 +50,18 @@ export default async function SearchPage({
         {results.total} {results.total === 1 ? 'product' : 'products'} found
       </p>
       {results.items.length === 0 ? (
-        <p className="empty">Nothing matches “{q}”. Check the spelling or try a shorter term.</p>
+        <p className="empty">
+          Nothing matches “{q}”. Check the spelling or try a shorter term.
+        </p>
       ) : (
         <ProductGrid products={results.items} />
       )}
-      <Pagination basePath="/search" params={{ q }} page={results.page} totalPages={results.totalPages} />
+      <Pagination
+        basePath="/search"
+        params={{ q }}
+        page={results.page}
+        totalPages={results.totalPages}
+      />
     </>
   );
 }

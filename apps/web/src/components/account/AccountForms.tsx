@@ -27,7 +27,10 @@ function Status({ state }: { state: FormState }) {
 }
 
 export function ProfileForm({ name }: { name: string }) {
-  const [state, action, pending] = useActionState(updateProfileAction, initialState);
+  const [state, action, pending] = useActionState(
+    updateProfileAction,
+    initialState,
+  );
 
   return (
     <form action={action} className="form" aria-labelledby="profile-title">
@@ -50,7 +53,10 @@ export function ProfileForm({ name }: { name: string }) {
 }
 
 export function PasswordForm() {
-  const [state, action, pending] = useActionState(changePasswordAction, initialState);
+  const [state, action, pending] = useActionState(
+    changePasswordAction,
+    initialState,
+  );
 
   return (
     <form action={action} className="form" aria-labelledby="password-title">

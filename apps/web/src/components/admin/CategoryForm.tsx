@@ -10,7 +10,10 @@ import type { AdminCategory } from '@/lib/api/types';
 const initialState: FormState = {};
 
 export function CategoryForm({ categories }: { categories: AdminCategory[] }) {
-  const [state, action, pending] = useActionState(createCategoryAction, initialState);
+  const [state, action, pending] = useActionState(
+    createCategoryAction,
+    initialState,
+  );
   const v = state.values ?? {};
   const e = state.fieldErrors ?? {};
 
@@ -27,7 +30,14 @@ export function CategoryForm({ categories }: { categories: AdminCategory[] }) {
           {state.success}
         </p>
       ) : null}
-      <Field label="Name" name="name" required maxLength={100} defaultValue={v.name ?? ''} error={e.name} />
+      <Field
+        label="Name"
+        name="name"
+        required
+        maxLength={100}
+        defaultValue={v.name ?? ''}
+        error={e.name}
+      />
       <Field
         label="Slug"
         name="slug"
@@ -37,10 +47,19 @@ export function CategoryForm({ categories }: { categories: AdminCategory[] }) {
         defaultValue={v.slug ?? ''}
         error={e.slug}
       />
-      <Field label="Description" name="description" maxLength={1000} defaultValue={v.description ?? ''} />
+      <Field
+        label="Description"
+        name="description"
+        maxLength={1000}
+        defaultValue={v.description ?? ''}
+      />
       <div className="field">
         <label htmlFor="field-parentId">Parent category</label>
-        <select id="field-parentId" name="parentId" defaultValue={v.parentId ?? ''}>
+        <select
+          id="field-parentId"
+          name="parentId"
+          defaultValue={v.parentId ?? ''}
+        >
           <option value="">None (top level)</option>
           {categories.map((category) => (
             <option key={category.id} value={category.id}>

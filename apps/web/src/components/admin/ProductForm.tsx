@@ -35,7 +35,14 @@ export function ProductForm({
         </p>
       ) : null}
       {product ? <input type="hidden" name="id" value={product.id} /> : null}
-      <Field label="Name" name="name" required maxLength={200} defaultValue={v.name ?? product?.name ?? ''} error={e.name} />
+      <Field
+        label="Name"
+        name="name"
+        required
+        maxLength={200}
+        defaultValue={v.name ?? product?.name ?? ''}
+        error={e.name}
+      />
       <div className="form-grid">
         <Field
           label="SKU"
@@ -82,7 +89,9 @@ export function ProductForm({
           name="compareAt"
           inputMode="decimal"
           pattern="\d{1,7}(\.\d{1,2})?"
-          defaultValue={v.compareAt ?? centsToText(product?.compareAtPriceCents)}
+          defaultValue={
+            v.compareAt ?? centsToText(product?.compareAtPriceCents)
+          }
           error={e.compareAt ?? e.compareAtPriceCents}
         />
         <Field
@@ -99,7 +108,11 @@ export function ProductForm({
       <div className="form-grid">
         <div className="field">
           <label htmlFor="field-status">Status</label>
-          <select id="field-status" name="status" defaultValue={v.status ?? product?.status ?? 'active'}>
+          <select
+            id="field-status"
+            name="status"
+            defaultValue={v.status ?? product?.status ?? 'active'}
+          >
             <option value="active">Active</option>
             <option value="draft">Draft</option>
             <option value="archived">Archived</option>
@@ -130,7 +143,9 @@ export function ProductForm({
           id="field-featured"
           name="featured"
           type="checkbox"
-          defaultChecked={v.featured ? v.featured === 'on' : (product?.featured ?? false)}
+          defaultChecked={
+            v.featured ? v.featured === 'on' : (product?.featured ?? false)
+          }
         />{' '}
         <label htmlFor="field-featured">Featured on the home page</label>
       </div>

@@ -17,7 +17,10 @@ export function CheckoutForm({
   defaultName: string;
   countries: { code: string; name: string }[];
 }) {
-  const [state, action, pending] = useActionState(placeOrderAction, initialState);
+  const [state, action, pending] = useActionState(
+    placeOrderAction,
+    initialState,
+  );
   const values = state.values ?? {};
   const errors = state.fieldErrors ?? {};
 
@@ -105,7 +108,8 @@ export function CheckoutForm({
       </div>
       <h2>Payment</h2>
       <p className="hint" id="payment-hint">
-        Payments are simulated: no card details are asked for and no money is charged.
+        Payments are simulated: no card details are asked for and no money is
+        charged.
       </p>
       <div className="field">
         <label htmlFor="field-card">Test card</label>

@@ -9,27 +9,42 @@ export function OrderDetail({ order }: { order: Order }) {
   return (
     <div className="stack">
       <p>
-        Status: <span className="status" data-testid="order-status">{order.status}</span> · Placed{' '}
-        {formatDate(order.createdAt)}
+        Status:{' '}
+        <span className="status" data-testid="order-status">
+          {order.status}
+        </span>{' '}
+        · Placed {formatDate(order.createdAt)}
       </p>
       <div className="table-wrap">
         <table>
-          <caption className="visually-hidden">Items in order {order.number}</caption>
+          <caption className="visually-hidden">
+            Items in order {order.number}
+          </caption>
           <thead>
             <tr>
               <th scope="col">Product</th>
-              <th scope="col" className="num">Price</th>
-              <th scope="col" className="num">Quantity</th>
-              <th scope="col" className="num">Total</th>
+              <th scope="col" className="num">
+                Price
+              </th>
+              <th scope="col" className="num">
+                Quantity
+              </th>
+              <th scope="col" className="num">
+                Total
+              </th>
             </tr>
           </thead>
           <tbody>
             {order.items.map((item) => (
               <tr key={item.productId}>
                 <td>{item.name}</td>
-                <td className="num">{formatMoney(item.unitPriceCents, order.currency)}</td>
+                <td className="num">
+                  {formatMoney(item.unitPriceCents, order.currency)}
+                </td>
                 <td className="num">{item.quantity}</td>
-                <td className="num">{formatMoney(item.lineTotalCents, order.currency)}</td>
+                <td className="num">
+                  {formatMoney(item.lineTotalCents, order.currency)}
+                </td>
               </tr>
             ))}
           </tbody>

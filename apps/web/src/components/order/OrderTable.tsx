@@ -22,23 +22,33 @@ export function OrderTable({
             <th scope="col">Date</th>
             {showCustomer ? <th scope="col">Customer</th> : null}
             <th scope="col">Status</th>
-            <th scope="col" className="num">Items</th>
-            <th scope="col" className="num">Total</th>
+            <th scope="col" className="num">
+              Items
+            </th>
+            <th scope="col" className="num">
+              Total
+            </th>
           </tr>
         </thead>
         <tbody>
           {orders.map((order) => (
             <tr key={order.id}>
               <td>
-                <Link href={`${hrefBase}/${encodeURIComponent(order.number)}`}>{order.number}</Link>
+                <Link href={`${hrefBase}/${encodeURIComponent(order.number)}`}>
+                  {order.number}
+                </Link>
               </td>
               <td>{formatDate(order.createdAt)}</td>
-              {showCustomer ? <td>{'customerEmail' in order ? order.customerEmail : ''}</td> : null}
+              {showCustomer ? (
+                <td>{'customerEmail' in order ? order.customerEmail : ''}</td>
+              ) : null}
               <td>
                 <span className="status">{order.status}</span>
               </td>
               <td className="num">{order.itemCount}</td>
-              <td className="num">{formatMoney(order.totalCents, order.currency)}</td>
+              <td className="num">
+                {formatMoney(order.totalCents, order.currency)}
+              </td>
             </tr>
           ))}
         </tbody>

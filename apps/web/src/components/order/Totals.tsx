@@ -19,7 +19,9 @@ export function Totals({
         <dt>Subtotal</dt>
         <dd>{formatMoney(subtotalCents, currency)}</dd>
         <dt>Shipping</dt>
-        <dd>{shippingCents === 0 ? 'Free' : formatMoney(shippingCents, currency)}</dd>
+        <dd>
+          {shippingCents === 0 ? 'Free' : formatMoney(shippingCents, currency)}
+        </dd>
         <dt>Tax</dt>
         <dd>{formatMoney(taxCents, currency)}</dd>
         <dt className="grand">Total</dt>

@@ -9,7 +9,10 @@ export function Price({
   compareAtCents?: number | null;
   currency: string;
 }) {
-  const reduced = compareAtCents !== null && compareAtCents !== undefined && compareAtCents > cents;
+  const reduced =
+    compareAtCents !== null &&
+    compareAtCents !== undefined &&
+    compareAtCents > cents;
 
   return (
     <p className="price">

@@ -9,10 +9,18 @@ export function ProductCard({ product }: { product: ProductSummary }) {
   return (
     <article className="product-card">
       {product.imageUrl ? (
-        <img src={product.imageUrl} alt="" width={400} height={300} loading="lazy" />
+        <img
+          src={product.imageUrl}
+          alt=""
+          width={400}
+          height={300}
+          loading="lazy"
+        />
       ) : null}
       <h3>
-        <Link href={`/products/${encodeURIComponent(product.slug)}`}>{product.name}</Link>
+        <Link href={`/products/${encodeURIComponent(product.slug)}`}>
+          {product.name}
+        </Link>
       </h3>
       <Price
         cents={product.priceCents}

@@ -9,7 +9,10 @@ export const SORT_LABELS: Record<ProductSort, string> = {
   name_desc: 'Name: Z to A',
 };
 
-function flatten(nodes: CategoryNode[], depth = 0): { slug: string; label: string }[] {
+function flatten(
+  nodes: CategoryNode[],
+  depth = 0,
+): { slug: string; label: string }[] {
   return nodes.flatMap((node) => [
     { slug: node.slug, label: `${'– '.repeat(depth)}${node.name}` },
     ...flatten(node.children, depth + 1),
@@ -25,12 +28,21 @@ export function ProductFilters({
   values: Record<string, string | undefined>;
 }) {
   return (
-    <form method="get" action="/products" className="filters" aria-label="Filter products">
+    <form
+      method="get"
+      action="/products"
+      className="filters"
+      aria-label="Filter products"
+    >
       <fieldset>
         <legend className="visually-hidden">Filters</legend>
         <div className="field">
           <label htmlFor="filter-category">Category</label>
-          <select id="filter-category" name="category" defaultValue={values.category ?? ''}>
+          <select
+            id="filter-category"
+            name="category"
+            defaultValue={values.category ?? ''}
+          >
             <option value="">All categories</option>
             {flatten(categories).map((option) => (
               <option key={option.slug} value={option.slug}>
@@ -75,7 +87,11 @@ export function ProductFilters({
         </div>
         <div className="field">
           <label htmlFor="filter-sort">Sort by</label>
-          <select id="filter-sort" name="sort" defaultValue={values.sort ?? 'newest'}>
+          <select
+            id="filter-sort"
+            name="sort"
+            defaultValue={values.sort ?? 'newest'}
+          >
             {PRODUCT_SORTS.map((sort) => (
               <option key={sort} value={sort}>
                 {SORT_LABELS[sort]}

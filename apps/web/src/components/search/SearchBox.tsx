@@ -95,7 +95,9 @@ export function SearchBox() {
           aria-autocomplete="list"
           aria-expanded={expanded}
           aria-controls={`${listId}-list`}
-          aria-activedescendant={active >= 0 ? `${listId}-option-${active}` : undefined}
+          aria-activedescendant={
+            active >= 0 ? `${listId}-option-${active}` : undefined
+          }
           value={query}
           onChange={(event) => setQuery(event.target.value)}
           onKeyDown={onKeyDown}
@@ -104,7 +106,12 @@ export function SearchBox() {
         />
         <button type="submit">Search</button>
       </form>
-      <ul id={`${listId}-list`} role="listbox" className="suggestions" hidden={!expanded}>
+      <ul
+        id={`${listId}-list`}
+        role="listbox"
+        className="suggestions"
+        hidden={!expanded}
+      >
         {items.map((item, index) => (
           <li key={item.slug} role="presentation">
             <a

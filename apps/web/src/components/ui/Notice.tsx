@@ -9,7 +9,8 @@ const NOTICES: Record<string, string> = {
   created: 'Created.',
   archived: 'Archived.',
   status: 'Order status changed.',
-  registered: 'If the address can be registered, the account is ready. Sign in to continue.',
+  registered:
+    'If the address can be registered, the account is ready. Sign in to continue.',
 };
 
 export function Notice({ notice, error }: { notice?: string; error?: string }) {

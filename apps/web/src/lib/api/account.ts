@@ -1,13 +1,28 @@
 import { apiRequest, toQuery } from './client';
-import type { Cart, Order, OrderSummary, Paged, ShippingAddress, TokenPair, User } from './types';
+import type {
+  Cart,
+  Order,
+  OrderSummary,
+  Paged,
+  ShippingAddress,
+  TokenPair,
+  User,
+} from './types';
 
 interface Ctx {
   accessToken: string | null;
   clientIp: string | null;
 }
 
-export function login(body: { email: string; password: string }, clientIp: string | null) {
-  return apiRequest<TokenPair>('/api/auth/login', { method: 'POST', body, clientIp });
+export function login(
+  body: { email: string; password: string },
+  clientIp: string | null,
+) {
+  return apiRequest<TokenPair>('/api/auth/login', {
+    method: 'POST',
+    body,
+    clientIp,
+  });
 }
 
 export function register(
@@ -37,18 +52,29 @@ export function changePassword(
   body: { currentPassword: string; newPassword: string },
   ctx: Ctx,
 ) {
-  return apiRequest<TokenPair>('/api/auth/change-password', { method: 'POST', body, ...ctx });
+  return apiRequest<TokenPair>('/api/auth/change-password', {
+    method: 'POST',
+    body,
+    ...ctx,
+  });
 }
 
 export function getCart(ctx: Ctx) {
   return apiRequest<Cart>('/api/cart', ctx);
 }
 
-export function addCartItem(body: { productId: string; quantity: number }, ctx: Ctx) {
+export function addCartItem(
+  body: { productId: string; quantity: number },
+  ctx: Ctx,
+) {
   return apiRequest<Cart>('/api/cart/items', { method: 'POST', body, ...ctx });
 }
 
-export function setCartItemQuantity(productId: string, quantity: number, ctx: Ctx) {
+export function setCartItemQuantity(
+  productId: string,
+  quantity: number,
+  ctx: Ctx,
+) {
   return apiRequest<Cart>(`/api/cart/items/${encodeURIComponent(productId)}`, {
     method: 'PATCH',
     body: { quantity },
@@ -64,11 +90,19 @@ export function removeCartItem(productId: string, ctx: Ctx) {
 }
 
 export function placeOrder(
-  body: { shippingAddress: ShippingAddress; payment: { method: 'mock_card'; cardToken?: string } },
+  body: {
+    shippingAddress: ShippingAddress;
+    payment: { method: 'mock_card'; cardToken?: string };
+  },
   idempotencyKey: string,
   ctx: Ctx,
 ) {
-  return apiRequest<Order>('/api/orders', { method: 'POST', body, idempotencyKey, ...ctx });
+  return apiRequest<Order>('/api/orders', {
+    method: 'POST',
+    body,
+    idempotencyKey,
+    ...ctx,
+  });
 }
 
 export function listOrders(query: { page?: number; limit?: number }, ctx: Ctx) {
@@ -76,12 +110,18 @@ export function listOrders(query: { page?: number; limit?: number }, ctx: Ctx) {
 }
 
 export function getOrder(orderNumber: string, ctx: Ctx) {
-  return apiRequest<Order>(`/api/orders/${encodeURIComponent(orderNumber)}`, ctx);
+  return apiRequest<Order>(
+    `/api/orders/${encodeURIComponent(orderNumber)}`,
+    ctx,
+  );
 }
 
 export function cancelOrder(orderNumber: string, ctx: Ctx) {
-  return apiRequest<Order>(`/api/orders/${encodeURIComponent(orderNumber)}/cancel`, {
-    method: 'POST',
-    ...ctx,
-  });
+  return apiRequest<Order>(
+    `/api/orders/${encodeURIComponent(orderNumber)}/cancel`,
+    {
+      method: 'POST',
+      ...ctx,
+    },
+  );
 }

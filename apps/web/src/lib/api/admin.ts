@@ -32,30 +32,50 @@ export function listAdminProducts(
   query: { page?: number; limit?: number; status?: string; q?: string },
   ctx: Ctx,
 ) {
-  return apiRequest<Paged<AdminProduct>>(`/api/admin/products${toQuery(query)}`, ctx);
+  return apiRequest<Paged<AdminProduct>>(
+    `/api/admin/products${toQuery(query)}`,
+    ctx,
+  );
 }
 
 export function getAdminProduct(id: string, ctx: Ctx) {
-  return apiRequest<AdminProduct>(`/api/admin/products/${encodeURIComponent(id)}`, ctx);
+  return apiRequest<AdminProduct>(
+    `/api/admin/products/${encodeURIComponent(id)}`,
+    ctx,
+  );
 }
 
 export function createProduct(body: ProductInput, ctx: Ctx) {
-  return apiRequest<AdminProduct>('/api/admin/products', { method: 'POST', body, ...ctx });
-}
-
-export function updateProduct(id: string, body: Partial<ProductInput>, ctx: Ctx) {
-  return apiRequest<AdminProduct>(`/api/admin/products/${encodeURIComponent(id)}`, {
-    method: 'PATCH',
+  return apiRequest<AdminProduct>('/api/admin/products', {
+    method: 'POST',
     body,
     ...ctx,
   });
 }
 
+export function updateProduct(
+  id: string,
+  body: Partial<ProductInput>,
+  ctx: Ctx,
+) {
+  return apiRequest<AdminProduct>(
+    `/api/admin/products/${encodeURIComponent(id)}`,
+    {
+      method: 'PATCH',
+      body,
+      ...ctx,
+    },
+  );
+}
+
 export function archiveProduct(id: string, ctx: Ctx) {
-  return apiRequest<AdminProduct>(`/api/admin/products/${encodeURIComponent(id)}/archive`, {
-    method: 'POST',
-    ...ctx,
-  });
+  return apiRequest<AdminProduct>(
+    `/api/admin/products/${encodeURIComponent(id)}/archive`,
+    {
+      method: 'POST',
+      ...ctx,
+    },
+  );
 }
 
 export function listAdminCategories(ctx: Ctx) {
@@ -66,33 +86,60 @@ export function createCategory(
   body: { slug: string; name: string; description?: string; parentId?: string },
   ctx: Ctx,
 ) {
-  return apiRequest<AdminCategory>('/api/admin/categories', { method: 'POST', body, ...ctx });
+  return apiRequest<AdminCategory>('/api/admin/categories', {
+    method: 'POST',
+    body,
+    ...ctx,
+  });
 }
 
 export function archiveCategory(id: string, ctx: Ctx) {
-  return apiRequest<AdminCategory>(`/api/admin/categories/${encodeURIComponent(id)}/archive`, {
-    method: 'POST',
-    ...ctx,
-  });
+  return apiRequest<AdminCategory>(
+    `/api/admin/categories/${encodeURIComponent(id)}/archive`,
+    {
+      method: 'POST',
+      ...ctx,
+    },
+  );
 }
 
 export function listAdminOrders(
-  query: { page?: number; limit?: number; status?: string; q?: string; from?: string; to?: string },
+  query: {
+    page?: number;
+    limit?: number;
+    status?: string;
+    q?: string;
+    from?: string;
+    to?: string;
+  },
   ctx: Ctx,
 ) {
-  return apiRequest<Paged<AdminOrderSummary>>(`/api/admin/orders${toQuery(query)}`, ctx);
+  return apiRequest<Paged<AdminOrderSummary>>(
+    `/api/admin/orders${toQuery(query)}`,
+    ctx,
+  );
 }
 
 export function getAdminOrder(orderNumber: string, ctx: Ctx) {
-  return apiRequest<Order>(`/api/admin/orders/${encodeURIComponent(orderNumber)}`, ctx);
+  return apiRequest<Order>(
+    `/api/admin/orders/${encodeURIComponent(orderNumber)}`,
+    ctx,
+  );
 }
 
-export function setOrderStatus(orderNumber: string, status: OrderStatus, ctx: Ctx) {
-  return apiRequest<Order>(`/api/admin/orders/${encodeURIComponent(orderNumber)}/status`, {
-    method: 'POST',
-    body: { status },
-    ...ctx,
-  });
+export function setOrderStatus(
+  orderNumber: string,
+  status: OrderStatus,
+  ctx: Ctx,
+) {
+  return apiRequest<Order>(
+    `/api/admin/orders/${encodeURIComponent(orderNumber)}/status`,
+    {
+      method: 'POST',
+      body: { status },
+      ...ctx,
+    },
+  );
 }
 
 export function getSales(days: number, ctx: Ctx) {

@@ -1,7 +1,19 @@
 import { apiRequest, toQuery } from './client';
-import type { CategoryNode, CategoryPage, Paged, Product, ProductSummary } from './types';
+import type {
+  CategoryNode,
+  CategoryPage,
+  Paged,
+  Product,
+  ProductSummary,
+} from './types';
 
-export const PRODUCT_SORTS = ['newest', 'price_asc', 'price_desc', 'name_asc', 'name_desc'] as const;
+export const PRODUCT_SORTS = [
+  'newest',
+  'price_asc',
+  'price_desc',
+  'name_asc',
+  'name_desc',
+] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
 
 export interface ProductQuery {
@@ -36,7 +48,10 @@ export function getCategory(
 }
 
 export function listProducts(query: ProductQuery, ctx: CallContext = {}) {
-  return apiRequest<Paged<ProductSummary>>(`/api/products${toQuery({ ...query })}`, ctx);
+  return apiRequest<Paged<ProductSummary>>(
+    `/api/products${toQuery({ ...query })}`,
+    ctx,
+  );
 }
 
 export function getProduct(slug: string, ctx: CallContext = {}) {
@@ -47,5 +62,8 @@ export function searchProducts(
   query: { q: string; page?: number; limit?: number },
   ctx: CallContext = {},
 ) {
-  return apiRequest<Paged<ProductSummary>>(`/api/search${toQuery({ ...query })}`, ctx);
+  return apiRequest<Paged<ProductSummary>>(
+    `/api/search${toQuery({ ...query })}`,
+    ctx,
+  );
 }

@@ -30,24 +30,32 @@ export async function apiRequest<T>(
   const headers: Record<string, string> = { accept: 'application/json' };
 
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  if (options.accessToken) headers.authorization = `Bearer ${options.accessToken}`;
+  if (options.accessToken)
+    headers.authorization = `Bearer ${options.accessToken}`;
   if (options.clientIp) headers['x-forwarded-for'] = options.clientIp;
-  if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+  if (options.idempotencyKey)
+    headers['idempotency-key'] = options.idempotencyKey;
 
   let response: Response;
   try {
     response = await fetch(new URL(path, baseUrl), {
       method: options.method ?? 'GET',
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body:
+        options.body === undefined ? undefined : JSON.stringify(options.body),
       cache: 'no-store',
       redirect: 'manual',
       signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     });
   } catch (cause) {
-    throw new ApiError(503, 'SERVICE_UNAVAILABLE', `API request to ${path} failed`, {
-      cause,
-    });
+    throw new ApiError(
+      503,
+      'SERVICE_UNAVAILABLE',
+      `API request to ${path} failed`,
+      {
+        cause,
+      },
+    );
   }
 
   if (response.status === 204) return undefined as T;
@@ -55,14 +63,20 @@ export async function apiRequest<T>(
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) throw toApiError(response.status, body);
   if (body === null) {
-    throw new ApiError(502, 'INTERNAL', `API returned an invalid body for ${path}`);
+    throw new ApiError(
+      502,
+      'INTERNAL',
+      `API returned an invalid body for ${path}`,
+    );
   }
 
   return body as T;
 }
 
 /** Builds a query string from defined, non-empty values. */
-export function toQuery(params: Record<string, string | number | boolean | undefined | null>): string {
+export function toQuery(
+  params: Record<string, string | number | boolean | undefined | null>,
+): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
     if (value === undefined || value === null || value === '') continue;

@@ -15,7 +15,11 @@ export class ApiError extends Error {
     status: number,
     code: string,
     message: string,
-    options: { requestId?: string; details?: ApiFieldError[]; cause?: unknown } = {},
+    options: {
+      requestId?: string;
+      details?: ApiFieldError[];
+      cause?: unknown;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'ApiError';
@@ -50,7 +54,11 @@ export function toApiError(status: number, body: unknown): ApiError {
   const envelope = isRecord(body) && isRecord(body.error) ? body.error : null;
 
   if (!envelope || typeof envelope.code !== 'string') {
-    return new ApiError(status, fallbackCode, `API request failed with status ${status}`);
+    return new ApiError(
+      status,
+      fallbackCode,
+      `API request failed with status ${status}`,
+    );
   }
 
   const details = Array.isArray(envelope.details)
@@ -81,12 +89,14 @@ const USER_MESSAGES: Record<string, string> = {
   OUT_OF_STOCK: 'Not enough items are in stock for that quantity.',
   CART_EMPTY: 'Your cart is empty.',
   RATE_LIMITED: 'Too many attempts. Wait a few minutes and try again.',
-  CONFLICT: 'That change conflicts with the current state. Reload and try again.',
+  CONFLICT:
+    'That change conflicts with the current state. Reload and try again.',
   NOT_FOUND: 'That item no longer exists.',
   VALIDATION_FAILED: 'Some fields are invalid. Check them and try again.',
   UNAUTHENTICATED: 'Your session has ended. Sign in again.',
   FORBIDDEN: 'You are not allowed to do that.',
-  SERVICE_UNAVAILABLE: 'The shop is temporarily unavailable. Try again shortly.',
+  SERVICE_UNAVAILABLE:
+    'The shop is temporarily unavailable. Try again shortly.',
 };
 
 /**
@@ -101,7 +111,9 @@ export function messageForCode(code: string | undefined): string | undefined {
 
 /** Returns the error code to put in a redirect URL after a failed API call. */
 export function errorCode(error: unknown): string {
-  return error instanceof ApiError && USER_MESSAGES[error.code] ? error.code : 'INTERNAL';
+  return error instanceof ApiError && USER_MESSAGES[error.code]
+    ? error.code
+    : 'INTERNAL';
 }
 
 /**

@@ -107,12 +107,7 @@ export interface Cart {
 }
 
 export type OrderStatus =
-  | 'pending'
-  | 'paid'
-  | 'shipped'
-  | 'delivered'
-  | 'cancelled'
-  | 'refunded';
+  'pending' | 'paid' | 'shipped' | 'delivered' | 'cancelled' | 'refunded';
 
 export interface ShippingAddress {
   fullName: string;

@@ -27,7 +27,9 @@ export function isSameOriginRequest(input: CsrfInput): boolean {
 
   if (input.origin === null) return input.secFetchSite === 'same-origin';
 
-  return normalizeOrigin(input.origin) === normalizeOrigin(input.expectedOrigin);
+  return (
+    normalizeOrigin(input.origin) === normalizeOrigin(input.expectedOrigin)
+  );
 }
 
 function normalizeOrigin(value: string): string | null {

@@ -30,7 +30,10 @@ export function refreshSession(
     body: { refreshToken },
     clientIp,
   }).catch((error: unknown) => {
-    if (error instanceof ApiError && (error.status === 401 || error.status === 400)) {
+    if (
+      error instanceof ApiError &&
+      (error.status === 401 || error.status === 400)
+    ) {
       return null;
     }
     recentRefreshes.delete(refreshToken);
@@ -38,7 +41,10 @@ export function refreshSession(
   });
 
   recentRefreshes.set(refreshToken, pending);
-  setTimeout(() => recentRefreshes.delete(refreshToken), SHARE_WINDOW_MS).unref();
+  setTimeout(
+    () => recentRefreshes.delete(refreshToken),
+    SHARE_WINDOW_MS,
+  ).unref();
 
   return pending;
 }

@@ -80,8 +80,16 @@ export async function requireAccessToken(returnPath: string): Promise<string> {
 /** Stores a token pair in the session cookies (server actions and route handlers only). */
 export async function storeSession(pair: TokenPair): Promise<void> {
   const jar = await cookies();
-  jar.set(ACCESS_COOKIE, pair.accessToken, sessionCookieOptions(accessCookieMaxAge(pair.expiresIn)));
-  jar.set(REFRESH_COOKIE, pair.refreshToken, sessionCookieOptions(REFRESH_COOKIE_MAX_AGE));
+  jar.set(
+    ACCESS_COOKIE,
+    pair.accessToken,
+    sessionCookieOptions(accessCookieMaxAge(pair.expiresIn)),
+  );
+  jar.set(
+    REFRESH_COOKIE,
+    pair.refreshToken,
+    sessionCookieOptions(REFRESH_COOKIE_MAX_AGE),
+  );
 }
 
 export async function clearSession(): Promise<void> {

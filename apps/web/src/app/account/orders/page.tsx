@@ -23,12 +23,18 @@ export default async function OrdersPage({
       <h1>Your orders</h1>
       {orders.items.length === 0 ? (
         <p className="empty">
-          You have not ordered anything yet. <Link href="/products">Start shopping</Link>.
+          You have not ordered anything yet.{' '}
+          <Link href="/products">Start shopping</Link>.
         </p>
       ) : (
         <OrderTable orders={orders.items} hrefBase="/account/orders" />
       )}
-      <Pagination basePath="/account/orders" params={{}} page={orders.page} totalPages={orders.totalPages} />
+      <Pagination
+        basePath="/account/orders"
+        params={{}}
+        page={orders.page}
+        totalPages={orders.totalPages}
+      />
     </>
   );
 }

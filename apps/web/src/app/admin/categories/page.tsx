@@ -17,12 +17,17 @@ export default async function AdminCategoriesPage({
   await requireAdmin();
   const query = await searchParams;
   const { items } = await listAdminCategories(await apiContext());
-  const nameById = new Map(items.map((category) => [category.id, category.name]));
+  const nameById = new Map(
+    items.map((category) => [category.id, category.name]),
+  );
 
   return (
     <>
       <h1>Categories</h1>
-      <Notice notice={firstParam(query.notice)} error={firstParam(query.error)} />
+      <Notice
+        notice={firstParam(query.notice)}
+        error={firstParam(query.error)}
+      />
       {items.length === 0 ? (
         <p className="empty">No categories yet.</p>
       ) : (
@@ -44,14 +49,20 @@ export default async function AdminCategoriesPage({
                 <tr key={category.id}>
                   <td>{category.name}</td>
                   <td>{category.slug}</td>
-                  <td>{category.parentId ? nameById.get(category.parentId) : '–'}</td>
+                  <td>
+                    {category.parentId ? nameById.get(category.parentId) : '–'}
+                  </td>
                   <td>{category.active ? 'Active' : 'Archived'}</td>
                   <td>
                     {category.active ? (
                       <form action={archiveCategoryAction}>
                         <input type="hidden" name="id" value={category.id} />
                         <button type="submit" className="link-button">
-                          Archive<span className="visually-hidden"> {category.name}</span>
+                          Archive
+                          <span className="visually-hidden">
+                            {' '}
+                            {category.name}
+                          </span>
                         </button>
                       </form>
                     ) : null}

@@ -20,19 +20,27 @@ export default async function AdminOrdersPage({
   const params = await searchParams;
   const page = pageNumber(params.page);
   const statusParam = firstParam(params.status);
-  const status = statusParam && statusParam in ORDER_TRANSITIONS ? statusParam : undefined;
+  const status =
+    statusParam && statusParam in ORDER_TRANSITIONS ? statusParam : undefined;
   const q = firstParam(params.q)?.trim().slice(0, 100) || undefined;
   const fromParam = firstParam(params.from);
   const toParam = firstParam(params.to);
   const from = fromParam && DATE.test(fromParam) ? fromParam : undefined;
   const to = toParam && DATE.test(toParam) ? toParam : undefined;
 
-  const orders = await listAdminOrders({ page, limit: 20, status, q, from, to }, await apiContext());
+  const orders = await listAdminOrders(
+    { page, limit: 20, status, q, from, to },
+    await apiContext(),
+  );
 
   return (
     <>
       <h1>Orders</h1>
-      <form method="get" className="inline-form toolbar" aria-label="Filter orders">
+      <form
+        method="get"
+        className="inline-form toolbar"
+        aria-label="Filter orders"
+      >
         <label htmlFor="order-status">Status</label>
         <select id="order-status" name="status" defaultValue={status ?? ''}>
           <option value="">Any</option>
@@ -43,9 +51,20 @@ export default async function AdminOrdersPage({
           ))}
         </select>
         <label htmlFor="order-q">Order or email</label>
-        <input id="order-q" name="q" type="search" maxLength={100} defaultValue={q ?? ''} />
+        <input
+          id="order-q"
+          name="q"
+          type="search"
+          maxLength={100}
+          defaultValue={q ?? ''}
+        />
         <label htmlFor="order-from">From</label>
-        <input id="order-from" name="from" type="date" defaultValue={from ?? ''} />
+        <input
+          id="order-from"
+          name="from"
+          type="date"
+          defaultValue={from ?? ''}
+        />
         <label htmlFor="order-to">To</label>
         <input id="order-to" name="to" type="date" defaultValue={to ?? ''} />
         <button type="submit" className="button--secondary">

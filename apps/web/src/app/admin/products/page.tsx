@@ -20,8 +20,12 @@ export default async function AdminProductsPage({
   const page = pageNumber(params.page);
   const q = firstParam(params.q)?.trim().slice(0, 100) || undefined;
   const statusParam = firstParam(params.status);
-  const status = statusParam && STATUSES.includes(statusParam) ? statusParam : undefined;
-  const products = await listAdminProducts({ page, limit: 20, q, status }, await apiContext());
+  const status =
+    statusParam && STATUSES.includes(statusParam) ? statusParam : undefined;
+  const products = await listAdminProducts(
+    { page, limit: 20, q, status },
+    await apiContext(),
+  );
 
   return (
     <>
@@ -31,9 +35,19 @@ export default async function AdminProductsPage({
           New product
         </Link>
       </div>
-      <form method="get" className="inline-form toolbar" aria-label="Filter products">
+      <form
+        method="get"
+        className="inline-form toolbar"
+        aria-label="Filter products"
+      >
         <label htmlFor="admin-q">Name or SKU</label>
-        <input id="admin-q" name="q" type="search" maxLength={100} defaultValue={q ?? ''} />
+        <input
+          id="admin-q"
+          name="q"
+          type="search"
+          maxLength={100}
+          defaultValue={q ?? ''}
+        />
         <label htmlFor="admin-status">Status</label>
         <select id="admin-status" name="status" defaultValue={status ?? ''}>
           <option value="">Any</option>
@@ -57,21 +71,31 @@ export default async function AdminProductsPage({
                 <th scope="col">Name</th>
                 <th scope="col">SKU</th>
                 <th scope="col">Status</th>
-                <th scope="col" className="num">Price</th>
-                <th scope="col" className="num">Stock</th>
+                <th scope="col" className="num">
+                  Price
+                </th>
+                <th scope="col" className="num">
+                  Stock
+                </th>
               </tr>
             </thead>
             <tbody>
               {products.items.map((product) => (
                 <tr key={product.id}>
                   <td>
-                    <Link href={`/admin/products/${encodeURIComponent(product.id)}`}>{product.name}</Link>
+                    <Link
+                      href={`/admin/products/${encodeURIComponent(product.id)}`}
+                    >
+                      {product.name}
+                    </Link>
                   </td>
                   <td>{product.sku}</td>
                   <td>
                     <span className="status">{product.status}</span>
                   </td>
-                  <td className="num">{formatMoney(product.priceCents, product.currency)}</td>
+                  <td className="num">
+                    {formatMoney(product.priceCents, product.currency)}
+                  </td>
                   <td className="num">{product.stock}</td>
                 </tr>
               ))}

@@ -24,7 +24,10 @@ const FORWARDED_RESPONSE_HEADERS = [
   'ratelimit-reset',
 ];
 
-async function forward(request: NextRequest, path: string[]): Promise<Response> {
+async function forward(
+  request: NextRequest,
+  path: string[],
+): Promise<Response> {
   const config = getConfig();
   const requestHeaders = await headers();
 
@@ -32,20 +35,31 @@ async function forward(request: NextRequest, path: string[]): Promise<Response> 
 
   const unsafe = !['GET', 'HEAD'].includes(request.method);
   if (unsafe) {
-    const protocol = requestHeaders.get('x-forwarded-proto') === 'https' ? 'https:' : 'http:';
+    const protocol =
+      requestHeaders.get('x-forwarded-proto') === 'https' ? 'https:' : 'http:';
     const sameOrigin = isSameOriginRequest({
       method: request.method,
       origin: requestHeaders.get('origin'),
       secFetchSite: requestHeaders.get('sec-fetch-site'),
-      expectedOrigin: expectedOriginFor(config.WEB_ORIGIN, requestHeaders.get('host'), protocol),
+      expectedOrigin: expectedOriginFor(
+        config.WEB_ORIGIN,
+        requestHeaders.get('host'),
+        protocol,
+      ),
     });
-    if (!sameOrigin) return jsonError(403, 'FORBIDDEN', 'Cross-site request rejected');
+    if (!sameOrigin)
+      return jsonError(403, 'FORBIDDEN', 'Cross-site request rejected');
   }
 
-  const target = new URL(`/api/${path.map(encodeURIComponent).join('/')}`, config.API_URL);
+  const target = new URL(
+    `/api/${path.map(encodeURIComponent).join('/')}`,
+    config.API_URL,
+  );
   target.search = request.nextUrl.search;
 
-  const upstreamHeaders = new Headers({ accept: request.headers.get('accept') ?? '*/*' });
+  const upstreamHeaders = new Headers({
+    accept: request.headers.get('accept') ?? '*/*',
+  });
   const clientIp = requestHeaders.get('x-forwarded-for');
   if (clientIp) upstreamHeaders.set('x-forwarded-for', clientIp);
   const token = (await cookies()).get(ACCESS_COOKIE)?.value;
@@ -74,7 +88,13 @@ async function forward(request: NextRequest, path: string[]): Promise<Response> 
       signal: AbortSignal.timeout(10_000),
     });
   } catch (error) {
-    console.error(JSON.stringify({ event: 'api_forward_failed', path: target.pathname, error: String(error) }));
+    console.error(
+      JSON.stringify({
+        event: 'api_forward_failed',
+        path: target.pathname,
+        error: String(error),
+      }),
+    );
     return jsonError(503, 'SERVICE_UNAVAILABLE', 'The API is unavailable');
   }
 
@@ -83,9 +103,13 @@ async function forward(request: NextRequest, path: string[]): Promise<Response> 
     const value = upstream.headers.get(name);
     if (value) responseHeaders.set(name, value);
   }
-  if (token && !path[0]?.startsWith('images')) responseHeaders.set('cache-control', 'no-store');
+  if (token && !path[0]?.startsWith('images'))
+    responseHeaders.set('cache-control', 'no-store');
 
-  return new Response(upstream.body, { status: upstream.status, headers: responseHeaders });
+  return new Response(upstream.body, {
+    status: upstream.status,
+    headers: responseHeaders,
+  });
 }
 
 function jsonError(status: number, code: string, message: string): Response {

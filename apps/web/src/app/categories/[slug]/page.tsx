@@ -5,7 +5,15 @@ import { notFound } from 'next/navigation';
 import { ProductGrid } from '@/components/product/ProductCard';
 import { SORT_LABELS } from '@/components/product/ProductFilters';
 import { Pagination } from '@/components/ui/Pagination';
-import { PRODUCT_SORTS, getCategory, type ProductSort } from '@/lib/api/catalog';
+import {
+  ServiceUnavailable,
+  isServiceFailure,
+} from '@/components/ui/ServiceUnavailable';
+import {
+  PRODUCT_SORTS,
+  getCategory,
+  type ProductSort,
+} from '@/lib/api/catalog';
 import { ApiError } from '@/lib/api/errors';
 import { firstParam, pageNumber } from '@/lib/format';
 import { getClientIp } from '@/lib/session/session';
@@ -22,13 +30,24 @@ export default async function CategoryPage({ params, searchParams }: Props) {
   const query = await searchParams;
   const page = pageNumber(query.page);
   const sortParam = firstParam(query.sort);
-  const sort = PRODUCT_SORTS.includes(sortParam as ProductSort) ? (sortParam as ProductSort) : 'newest';
+  const sort = PRODUCT_SORTS.includes(sortParam as ProductSort)
+    ? (sortParam as ProductSort)
+    : 'newest';
 
   let data;
   try {
-    data = await getCategory(slug, { page, limit: 12, sort }, { clientIp: await getClientIp() });
+    data = await getCategory(
+      slug,
+      { page, limit: 12, sort },
+      { clientIp: await getClientIp() },
+    );
   } catch (error) {
-    if (error instanceof ApiError && (error.status === 404 || error.status === 400)) notFound();
+    if (
+      error instanceof ApiError &&
+      (error.status === 404 || error.status === 400)
+    )
+      notFound();
+    if (isServiceFailure(error)) return <ServiceUnavailable title="Category" />;
     throw error;
   }
   const { category, products } = data;
@@ -42,7 +61,9 @@ export default async function CategoryPage({ params, searchParams }: Props) {
           </li>
           {category.parent ? (
             <li>
-              <Link href={`/categories/${encodeURIComponent(category.parent.slug)}`}>
+              <Link
+                href={`/categories/${encodeURIComponent(category.parent.slug)}`}
+              >
                 {category.parent.name}
               </Link>
             </li>
@@ -57,7 +78,9 @@ export default async function CategoryPage({ params, searchParams }: Props) {
           <ul className="chips">
             {category.children.map((child) => (
               <li key={child.slug}>
-                <Link href={`/categories/${encodeURIComponent(child.slug)}`}>{child.name}</Link>
+                <Link href={`/categories/${encodeURIComponent(child.slug)}`}>
+                  {child.name}
+                </Link>
               </li>
             ))}
           </ul>

@@ -3,7 +3,16 @@ import type { Metadata } from 'next';
 import { ProductGrid } from '@/components/product/ProductCard';
 import { ProductFilters } from '@/components/product/ProductFilters';
 import { Pagination } from '@/components/ui/Pagination';
-import { PRODUCT_SORTS, listCategories, listProducts, type ProductSort } from '@/lib/api/catalog';
+import {
+  ServiceUnavailable,
+  isServiceFailure,
+} from '@/components/ui/ServiceUnavailable';
+import {
+  PRODUCT_SORTS,
+  listCategories,
+  listProducts,
+  type ProductSort,
+} from '@/lib/api/catalog';
 import { firstParam, pageNumber, parseAmountToCents } from '@/lib/format';
 import { getClientIp } from '@/lib/session/session';
 
@@ -11,34 +20,53 @@ export const metadata: Metadata = { title: 'All products' };
 
 type SearchParams = Record<string, string | string[] | undefined>;
 
-export default async function ProductsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+export default async function ProductsPage({
+  searchParams,
+}: {
+  searchParams: Promise<SearchParams>;
+}) {
   const params = await searchParams;
   const page = pageNumber(params.page);
   const sortParam = firstParam(params.sort);
-  const sort = PRODUCT_SORTS.includes(sortParam as ProductSort) ? (sortParam as ProductSort) : 'newest';
+  const sort = PRODUCT_SORTS.includes(sortParam as ProductSort)
+    ? (sortParam as ProductSort)
+    : 'newest';
   const category = firstParam(params.category)?.slice(0, 100) || undefined;
   const min = firstParam(params.min);
   const max = firstParam(params.max);
   const inStock = firstParam(params.inStock) === 'true';
 
   const clientIp = await getClientIp();
-  const [products, categories] = await Promise.all([
-    listProducts(
-      {
-        page,
-        limit: 12,
-        sort,
-        category,
-        minPrice: min ? (parseAmountToCents(min) ?? undefined) : undefined,
-        maxPrice: max ? (parseAmountToCents(max) ?? undefined) : undefined,
-        inStock: inStock ? true : undefined,
-      },
-      { clientIp },
-    ),
-    listCategories({ clientIp }),
-  ]);
+  let products, categories;
+  try {
+    [products, categories] = await Promise.all([
+      listProducts(
+        {
+          page,
+          limit: 12,
+          sort,
+          category,
+          minPrice: min ? (parseAmountToCents(min) ?? undefined) : undefined,
+          maxPrice: max ? (parseAmountToCents(max) ?? undefined) : undefined,
+          inStock: inStock ? true : undefined,
+        },
+        { clientIp },
+      ),
+      listCategories({ clientIp }),
+    ]);
+  } catch (error) {
+    if (isServiceFailure(error))
+      return <ServiceUnavailable title="All products" />;
+    throw error;
+  }
 
-  const state = { category, min, max, inStock: inStock ? 'true' : undefined, sort };
+  const state = {
+    category,
+    min,
+    max,
+    inStock: inStock ? 'true' : undefined,
+    sort,
+  };
 
   return (
     <>

@@ -7,16 +7,26 @@ import { addToCartAction } from '@/actions/cart';
 import { Price } from '@/components/product/Price';
 import { StockState } from '@/components/product/StockState';
 import { Notice } from '@/components/ui/Notice';
+import {
+  ServiceUnavailable,
+  isServiceFailure,
+} from '@/components/ui/ServiceUnavailable';
 import { getProduct } from '@/lib/api/catalog';
 import { ApiError } from '@/lib/api/errors';
 import { firstParam } from '@/lib/format';
 import { getClientIp } from '@/lib/session/session';
 
+/** Loads the product once per request; null when the API is unavailable. */
 const loadProduct = cache(async (slug: string) => {
   try {
     return await getProduct(slug, { clientIp: await getClientIp() });
   } catch (error) {
-    if (error instanceof ApiError && (error.status === 404 || error.status === 400)) notFound();
+    if (
+      error instanceof ApiError &&
+      (error.status === 404 || error.status === 400)
+    )
+      notFound();
+    if (isServiceFailure(error)) return null;
     throw error;
   }
 });
@@ -28,13 +38,19 @@ type Props = {
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const product = await loadProduct((await params).slug);
-  return { title: product.name, description: product.description.slice(0, 160) };
+  if (!product) return { title: 'Product' };
+  return {
+    title: product.name,
+    description: product.description.slice(0, 160),
+  };
 }
 
 export default async function ProductPage({ params, searchParams }: Props) {
   const { slug } = await params;
   const query = await searchParams;
   const product = await loadProduct(slug);
+  if (!product) return <ServiceUnavailable title="Product" />;
+
   const image = product.images[0] ?? product.imageUrl;
   const maxQuantity = Math.min(99, product.stock);
 
@@ -46,16 +62,25 @@ export default async function ProductPage({ params, searchParams }: Props) {
             <Link href="/">Home</Link>
           </li>
           <li>
-            <Link href={`/categories/${encodeURIComponent(product.category.slug)}`}>
+            <Link
+              href={`/categories/${encodeURIComponent(product.category.slug)}`}
+            >
               {product.category.name}
             </Link>
           </li>
           <li aria-current="page">{product.name}</li>
         </ol>
       </nav>
-      <Notice notice={firstParam(query.notice)} error={firstParam(query.error)} />
+      <Notice
+        notice={firstParam(query.notice)}
+        error={firstParam(query.error)}
+      />
       <article className="product-detail">
-        {image ? <img src={image} alt={product.name} width={600} height={450} /> : <div />}
+        {image ? (
+          <img src={image} alt={product.name} width={600} height={450} />
+        ) : (
+          <div />
+        )}
         <div>
           <h1>{product.name}</h1>
           <Price

@@ -29,7 +29,11 @@ export default async function OrderPage({
   try {
     order = await getOrder(number, await apiContext());
   } catch (error) {
-    if (error instanceof ApiError && (error.status === 404 || error.status === 400)) notFound();
+    if (
+      error instanceof ApiError &&
+      (error.status === 404 || error.status === 400)
+    )
+      notFound();
     throw error;
   }
 
@@ -44,7 +48,10 @@ export default async function OrderPage({
         </ol>
       </nav>
       <h1>Order {order.number}</h1>
-      <Notice notice={firstParam(query.notice)} error={firstParam(query.error)} />
+      <Notice
+        notice={firstParam(query.notice)}
+        error={firstParam(query.error)}
+      />
       <OrderDetail order={order} />
       {CANCELLABLE.has(order.status) ? (
         <form action={cancelOrderAction}>

@@ -27,7 +27,11 @@ export default async function AdminOrderPage({
   try {
     order = await getAdminOrder(number, await apiContext());
   } catch (error) {
-    if (error instanceof ApiError && (error.status === 404 || error.status === 400)) notFound();
+    if (
+      error instanceof ApiError &&
+      (error.status === 404 || error.status === 400)
+    )
+      notFound();
     throw error;
   }
   const next = ORDER_TRANSITIONS[order.status];
@@ -35,7 +39,10 @@ export default async function AdminOrderPage({
   return (
     <>
       <h1>Order {order.number}</h1>
-      <Notice notice={firstParam(query.notice)} error={firstParam(query.error)} />
+      <Notice
+        notice={firstParam(query.notice)}
+        error={firstParam(query.error)}
+      />
       {order.customerEmail ? <p>Customer: {order.customerEmail}</p> : null}
       <OrderDetail order={order} />
       <h2>Change status</h2>
@@ -47,7 +54,14 @@ export default async function AdminOrderPage({
             <form key={status} action={setOrderStatusAction}>
               <input type="hidden" name="orderNumber" value={order.number} />
               <input type="hidden" name="status" value={status} />
-              <button type="submit" className={status === 'cancelled' || status === 'refunded' ? 'button--danger' : undefined}>
+              <button
+                type="submit"
+                className={
+                  status === 'cancelled' || status === 'refunded'
+                    ? 'button--danger'
+                    : undefined
+                }
+              >
                 Mark as {status}
               </button>
             </form>

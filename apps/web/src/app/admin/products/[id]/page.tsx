@@ -28,7 +28,11 @@ export default async function EditProductPage({
   try {
     product = await getAdminProduct(id, ctx);
   } catch (error) {
-    if (error instanceof ApiError && (error.status === 404 || error.status === 400)) notFound();
+    if (
+      error instanceof ApiError &&
+      (error.status === 404 || error.status === 400)
+    )
+      notFound();
     throw error;
   }
   const categories = await listAdminCategories(ctx);
@@ -36,10 +40,15 @@ export default async function EditProductPage({
   return (
     <>
       <h1>Edit {product.name}</h1>
-      <Notice notice={firstParam(query.notice)} error={firstParam(query.error)} />
+      <Notice
+        notice={firstParam(query.notice)}
+        error={firstParam(query.error)}
+      />
       <p>
         {product.status === 'active' ? (
-          <Link href={`/products/${encodeURIComponent(product.slug)}`}>View in the shop</Link>
+          <Link href={`/products/${encodeURIComponent(product.slug)}`}>
+            View in the shop
+          </Link>
         ) : (
           <>This product is {product.status} and hidden from shoppers.</>
         )}
@@ -48,7 +57,10 @@ export default async function EditProductPage({
       {product.status !== 'archived' ? (
         <form action={archiveProductAction}>
           <h2>Archive</h2>
-          <p>Archived products disappear from the shop; existing orders keep them.</p>
+          <p>
+            Archived products disappear from the shop; existing orders keep
+            them.
+          </p>
           <input type="hidden" name="id" value={product.id} />
           <button type="submit" className="button--danger">
             Archive product

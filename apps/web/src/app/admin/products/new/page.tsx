@@ -13,7 +13,9 @@ export default async function NewProductPage() {
   return (
     <>
       <h1>New product</h1>
-      <ProductForm categories={categories.items.filter((category) => category.active)} />
+      <ProductForm
+        categories={categories.items.filter((category) => category.active)}
+      />
     </>
   );
 }

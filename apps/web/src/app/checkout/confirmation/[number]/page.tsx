@@ -9,7 +9,11 @@ import { apiContext, requireUser } from '@/lib/session/session';
 
 export const metadata: Metadata = { title: 'Order confirmed' };
 
-export default async function ConfirmationPage({ params }: { params: Promise<{ number: string }> }) {
+export default async function ConfirmationPage({
+  params,
+}: {
+  params: Promise<{ number: string }>;
+}) {
   const { number } = await params;
   await requireUser(`/checkout/confirmation/${encodeURIComponent(number)}`);
 
@@ -17,7 +21,11 @@ export default async function ConfirmationPage({ params }: { params: Promise<{ n
   try {
     order = await getOrder(number, await apiContext());
   } catch (error) {
-    if (error instanceof ApiError && (error.status === 404 || error.status === 400)) notFound();
+    if (
+      error instanceof ApiError &&
+      (error.status === 404 || error.status === 400)
+    )
+      notFound();
     throw error;
   }
 
@@ -25,7 +33,8 @@ export default async function ConfirmationPage({ params }: { params: Promise<{ n
     <>
       <h1>Thank you for your order</h1>
       <p className="alert alert--success" role="status">
-        Order <strong data-testid="order-number">{order.number}</strong> was placed.
+        Order <strong data-testid="order-number">{order.number}</strong> was
+        placed.
       </p>
       <OrderDetail order={order} />
       <p>
