@@ -24,10 +24,30 @@ export type Overlay = (typeof OVERLAYS)[number];
 
 /** Render a kustomization folder (relative to deploy/k8s) to YAML text. */
 export function renderYaml(kustomization: string): string {
-  return execFileSync('kubectl', ['kustomize', join(K8S_DIR, kustomization)], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  try {
+    return execFileSync(
+      'kubectl',
+      ['kustomize', join(K8S_DIR, kustomization)],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+  } catch (error) {
+    const { code, stderr } = error as NodeJS.ErrnoException & {
+      stderr?: string;
+    };
+    if (code === 'ENOENT') {
+      throw new Error(
+        'kubectl not found: install kubectl (tested with 1.32), which includes Kustomize',
+        { cause: error },
+      );
+    }
+    throw new Error(
+      `kubectl kustomize ${kustomization} failed: ${stderr ?? String(error)}`,
+      { cause: error },
+    );
+  }
 }
 
 const rendered = new Map<string, KubeObject[]>();
