@@ -5,10 +5,12 @@
 // cannot load, so the module is instantiated here by hand.
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import * as engineBindings from '@prisma/schema-engine-wasm/schema_engine_bg';
+import pg from 'pg';
 
 export const schemaPath = fileURLToPath(
   new URL('../prisma/schema.prisma', import.meta.url),
@@ -55,6 +57,29 @@ function initializeWasm(): void {
   initialized = true;
 }
 
+// PostgreSQL type oids: "char" (the one-byte type of catalog columns such
+// as pg_constraint.contype) and text.
+const CHAR_OID = 18;
+const TEXT_OID = 25;
+
+// The engine reads PostgreSQL's catalogs, whose flag columns have the
+// one-byte "char" type, and @prisma/adapter-pg 7.10 rejects that type as
+// unsupported. Reported as text, the values arrive as one-letter strings,
+// which is what the engine expects.
+function createIntrospectionPool(databaseUrl: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<pg.QueryResult>;
+
+  (pool as unknown as { query: typeof query }).query = async (...args) => {
+    const result = await query(...args);
+    for (const field of result.fields ?? []) {
+      if (field.dataTypeID === CHAR_OID) field.dataTypeID = TEXT_OID;
+    }
+    return result;
+  };
+  return pool;
+}
+
 export interface SchemaEngineHandle {
   engine: SchemaEngine;
   schema: string;
@@ -63,7 +88,7 @@ export interface SchemaEngineHandle {
 
 /**
  * Starts a schema engine that reaches PostgreSQL at `databaseUrl` through
- * the pg driver adapter and knows the Prisma schema (by default the
+ * the pg driver adapter and loads the Prisma schema (by default the
  * committed one).
  */
 export async function openSchemaEngine(
@@ -73,9 +98,8 @@ export async function openSchemaEngine(
   initializeWasm();
 
   const datamodel = schema ?? (await readFile(schemaPath, 'utf8'));
-  const factory = bindMigrationAwareSqlAdapterFactory(
-    new PrismaPg({ connectionString: databaseUrl, max: 2 }),
-  );
+  const pool = createIntrospectionPool(databaseUrl);
+  const factory = bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool));
   const engine = await engineBindings.SchemaEngine.new(
     { datamodels: [['schema.prisma', datamodel]] },
     () => {},
@@ -87,6 +111,7 @@ export async function openSchemaEngine(
     schema: datamodel,
     async close() {
       engine.free();
+      await pool.end();
     },
   };
 }
@@ -136,4 +161,44 @@ export async function diffDatabaseToSchema(
   });
 
   return result.stdout ?? '';
+}
+
+/**
+ * Runs Prisma's own check of the `_prisma_migrations` table against the
+ * migrations folder: the names of edited and failed migrations, and
+ * `history: null` when both agree.
+ */
+export async function diagnoseMigrationHistory(
+  handle: SchemaEngineHandle,
+  migrationsDir: string,
+  migrations: { name: string; sql: string }[],
+) {
+  const lockfilePath = join(migrationsDir, 'migration_lock.toml');
+
+  return handle.engine.diagnoseMigrationHistory({
+    migrationsList: {
+      baseDir: migrationsDir,
+      lockfile: {
+        path: 'migration_lock.toml',
+        content: await readFile(lockfilePath, 'utf8').catch(() => null),
+      },
+      shadowDbInitScript: '',
+      migrationDirectories: migrations.map((migration) => ({
+        path: migration.name,
+        migrationFile: {
+          path: 'migration.sql',
+          content: { tag: 'ok', value: migration.sql },
+        },
+      })),
+    },
+    optInToShadowDatabase: false,
+    filters: noFilters,
+  });
+}
+
+/** Tells whether a diff script contains any statement, not only comments. */
+export function hasStatements(script: string): boolean {
+  return script
+    .split('\n')
+    .some((line) => line.trim() !== '' && !line.trim().startsWith('--'));
 }

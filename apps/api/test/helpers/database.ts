@@ -65,15 +65,18 @@ async function buildTemplate(
   );
 }
 
-async function createFromTemplate(serverUrl: string): Promise<TestDatabase> {
-  const template = await templateName();
+async function createOnServer(
+  serverUrl: string,
+  migrated: boolean,
+): Promise<TestDatabase> {
+  const template = migrated ? await templateName() : 'template0';
   const name = `shop_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
 
   try {
     await client.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK_KEY]);
-    if (!(await databaseExists(client, template))) {
+    if (migrated && !(await databaseExists(client, template))) {
       await buildTemplate(client, serverUrl, template);
     }
     // Cloning fails while another session is connected to the template,
@@ -102,10 +105,10 @@ async function createFromTemplate(serverUrl: string): Promise<TestDatabase> {
   };
 }
 
-async function createEmbedded(): Promise<TestDatabase> {
+async function createEmbedded(migrated: boolean): Promise<TestDatabase> {
   const server = await startEmbeddedPostgres({ dataDir: 'memory://', port: 0 });
   try {
-    await applyMigrations(server.url);
+    if (migrated) await applyMigrations(server.url);
   } catch (error) {
     await server.stop();
     throw error;
@@ -117,10 +120,15 @@ async function createEmbedded(): Promise<TestDatabase> {
  * Creates an empty, migrated database for one test file: a copy of a
  * template on the DATABASE_URL server, or an in-memory embedded server
  * when DATABASE_URL is unset. Call `drop()` in the file's `after` hook.
+ * With `migrated: false` the database has no tables at all.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  // Tests read the environment directly: there is no app config yet.
+export async function createTestDatabase(
+  options: { migrated?: boolean } = {},
+): Promise<TestDatabase> {
+  const migrated = options.migrated ?? true;
+
+  // Tests read the environment directly because no app config exists yet.
   const serverUrl = process.env.DATABASE_URL;
-  if (serverUrl) return createFromTemplate(serverUrl);
-  return createEmbedded();
+  if (serverUrl) return createOnServer(serverUrl, migrated);
+  return createEmbedded(migrated);
 }
