@@ -13,6 +13,9 @@ describe('health', () => {
 
   before(async () => {
     testApp = await buildTestApp();
+    // Opens the first pool connection, which can take longer than the
+    // readiness timeout on a loaded machine with the embedded database.
+    await testApp.prisma.$queryRaw`SELECT 1`;
   });
   after(async () => {
     await testApp.close();
@@ -53,6 +56,7 @@ describe('ready with failing dependencies', () => {
   test('ready - 503 names unreachable Redis', async () => {
     const testApp = await buildTestApp({ redisUrl: UNREACHABLE_REDIS_URL });
     try {
+      await testApp.prisma.$queryRaw`SELECT 1`;
       const response = await testApp.app.inject({ method: 'GET', url: '/ready' });
       const error = response.json().error;
 
@@ -83,6 +87,7 @@ describe('ready with failing dependencies', () => {
   test('ready - memory when Redis is unset', async () => {
     const testApp = await buildTestApp({ redisUrl: undefined });
     try {
+      await testApp.prisma.$queryRaw`SELECT 1`;
       const response = await testApp.app.inject({ method: 'GET', url: '/ready' });
 
       assert.equal(response.statusCode, 200);
