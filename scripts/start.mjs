@@ -30,14 +30,18 @@ function isStale(output, inputs) {
   if (!existsSync(output)) return true;
 
   const built = statSync(output).mtimeMs;
-  return inputs.some((input) => existsSync(input) && newestMtime(input) > built);
+  return inputs.some(
+    (input) => existsSync(input) && newestMtime(input) > built,
+  );
 }
 
 function run(command, args) {
   console.log(`> ${command} ${args.join(' ')}`);
   const result = spawnSync(command, args, { cwd: root, env, stdio: 'inherit' });
   if (result.status !== 0) {
-    console.error(`${command} ${args.join(' ')} failed with exit code ${result.status}`);
+    console.error(
+      `${command} ${args.join(' ')} failed with exit code ${result.status}`,
+    );
     process.exit(result.status ?? 1);
   }
 }
@@ -49,8 +53,18 @@ const services = [
     name: 'api',
     build() {
       const api = join(root, 'apps/api');
-      const inputs = ['src', 'prisma/schema.prisma', 'tsconfig.build.json', 'package.json'];
-      if (isStale(join(api, 'dist/server.js'), inputs.map((input) => join(api, input)))) {
+      const inputs = [
+        'src',
+        'prisma/schema.prisma',
+        'tsconfig.build.json',
+        'package.json',
+      ];
+      if (
+        isStale(
+          join(api, 'dist/server.js'),
+          inputs.map((input) => join(api, input)),
+        )
+      ) {
         // The api's prebuild script regenerates the Prisma client first.
         run(npm, ['run', 'build', '-w', 'apps/api']);
       }
@@ -82,7 +96,8 @@ let stopping = false;
 function stopAll(signal) {
   stopping = true;
   for (const { child } of children) {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    if (child.exitCode === null && child.signalCode === null)
+      child.kill(signal);
   }
 }
 
@@ -101,7 +116,9 @@ for (const { service, child } of children) {
     if (exitCode === undefined) {
       exitCode = code ?? 1;
       if (!stopping) {
-        console.error(`${service.name} exited (${signal ?? `code ${code}`}); stopping the rest`);
+        console.error(
+          `${service.name} exited (${signal ?? `code ${code}`}); stopping the rest`,
+        );
         stopAll('SIGTERM');
       }
     }

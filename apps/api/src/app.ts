@@ -20,6 +20,7 @@ import authRoutes from './modules/auth/routes.js';
 import cartRoutes from './modules/cart/routes.js';
 import catalogRoutes from './modules/catalog/routes.js';
 import healthRoutes from './modules/health/routes.js';
+import imagesRoutes from './modules/images/routes.js';
 import ordersRoutes from './modules/orders/routes.js';
 import searchRoutes from './modules/search/routes.js';
 import authentication from './plugins/authentication.js';
@@ -30,12 +31,15 @@ import rateLimit from './plugins/rate-limit.js';
 import redis from './plugins/redis.js';
 import requestParsing from './plugins/request-parsing.js';
 import securityEvents from './plugins/security-events.js';
-import securityHeaders, { handleFrameworkError } from './plugins/security-headers.js';
+import securityHeaders, {
+  handleFrameworkError,
+} from './plugins/security-headers.js';
 
 export interface BuildAppOptions {
   config: AppConfig;
   /** A pino logger instance or options; defaults to one built from the config. */
-  logger?: FastifyServerOptions['loggerInstance'] | FastifyServerOptions['logger'];
+  logger?:
+    FastifyServerOptions['loggerInstance'] | FastifyServerOptions['logger'];
   /**
    * Extra plugins registered after every module, for tests that need a
    * route of their own (for example one that throws).
@@ -58,7 +62,9 @@ declare module 'fastify' {
 /** Maximum request body, 1 MiB, from the security baseline. */
 export const BODY_LIMIT_BYTES = 1_048_576;
 
-function loggerOptions(options: BuildAppOptions): Partial<FastifyServerOptions> {
+function loggerOptions(
+  options: BuildAppOptions,
+): Partial<FastifyServerOptions> {
   const { logger } = options;
   if (logger && typeof logger === 'object' && 'child' in logger) {
     return { loggerInstance: logger as FastifyServerOptions['loggerInstance'] };
@@ -78,10 +84,14 @@ function trustProxyHops(hops: number): FastifyServerOptions['trustProxy'] {
  * Builds the API without listening. The caller (server.ts or a test) calls
  * `listen` or `inject`, and `close` to release the database and Redis.
  */
-export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+export async function buildApp(
+  options: BuildAppOptions,
+): Promise<FastifyInstance> {
   const { config } = options;
   if (!config.databaseUrl) {
-    throw new Error('buildApp needs config.databaseUrl: start the embedded database first');
+    throw new Error(
+      'buildApp needs config.databaseUrl: start the embedded database first',
+    );
   }
 
   const serverOptions: FastifyServerOptions = {
@@ -114,7 +124,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(errorHandler);
   await app.register(cacheControl);
   await app.register(securityEvents);
-  await app.register(redis, { url: config.redisUrl, keyPrefix: config.redisKeyPrefix });
+  await app.register(redis, {
+    url: config.redisUrl,
+    keyPrefix: config.redisKeyPrefix,
+  });
   await app.register(database, {
     databaseUrl: config.databaseUrl,
     poolSize: config.databasePoolSize,
@@ -133,7 +146,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       info: {
         title: 'Hardened Shop API',
         version: '0.1.0',
-        description: 'Catalog, cart, checkout, orders and administration of the shop.',
+        description:
+          'Catalog, cart, checkout, orders and administration of the shop.',
       },
       components: {
         securitySchemes: {
@@ -149,12 +163,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(healthRoutes);
   await app.register(authRoutes, { prefix: '/api' });
   await app.register(catalogRoutes, { prefix: '/api' });
+  await app.register(imagesRoutes, { prefix: '/api' });
   await app.register(searchRoutes, { prefix: '/api' });
   await app.register(cartRoutes, { prefix: '/api' });
   await app.register(ordersRoutes, { prefix: '/api' });
   await app.register(adminRoutes, { prefix: '/api' });
 
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
 
   for (const plugin of options.plugins ?? []) {
     await app.register(plugin);

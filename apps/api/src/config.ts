@@ -159,22 +159,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   // A variable that is set but empty (`PORT=` in a shell or an env file)
   // counts as unset, so it gets its default instead of coercing to 0.
   const setVariables = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+    Object.entries(env).filter(
+      ([, value]) => value !== undefined && value !== '',
+    ),
   );
   const parsed = configSchema.safeParse(setVariables);
   const problems = parsed.success
     ? []
-    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    : parsed.error.issues.map(
+        (issue) => `${issue.path.join('.')}: ${issue.message}`,
+      );
 
   // Checked even when other variables are invalid, so one run reports every
   // problem. An invalid NODE_ENV gets the strictest rules.
   const nodeEnv = parsed.success
     ? parsed.data.NODE_ENV
-    : (configSchema.shape.NODE_ENV.safeParse(setVariables.NODE_ENV).data ?? 'production');
+    : (configSchema.shape.NODE_ENV.safeParse(setVariables.NODE_ENV).data ??
+      'production');
   const secretProblem = checkJwtSecret(setVariables.JWT_SECRET, nodeEnv);
   if (secretProblem) problems.push(secretProblem);
 
-  if (parsed.success && parsed.data.BCRYPT_COST < MIN_BCRYPT_COST && nodeEnv !== 'test') {
+  if (
+    parsed.success &&
+    parsed.data.BCRYPT_COST < MIN_BCRYPT_COST &&
+    nodeEnv !== 'test'
+  ) {
     problems.push(
       `BCRYPT_COST: expected at least ${MIN_BCRYPT_COST} outside NODE_ENV=test (got ${parsed.data.BCRYPT_COST})`,
     );
@@ -209,7 +218,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       freeShippingThresholdCents: values.FREE_SHIPPING_THRESHOLD_CENTS,
       taxRateBasisPoints: values.TAX_RATE_BASIS_POINTS,
     },
-    embeddedDb: { dataDir: values.EMBEDDED_DB_DIR, port: values.EMBEDDED_DB_PORT },
+    embeddedDb: {
+      dataDir: values.EMBEDDED_DB_DIR,
+      port: values.EMBEDDED_DB_PORT,
+    },
     rateLimitBypassToken: values.RATE_LIMIT_BYPASS_TOKEN,
   };
 }

@@ -50,7 +50,8 @@ export const errorCatalogue = {
   },
   INTERNAL: {
     status: 500,
-    message: 'An unexpected error occurred. Quote the request id if you report it.',
+    message:
+      'An unexpected error occurred. Quote the request id if you report it.',
   },
   SERVICE_UNAVAILABLE: {
     status: 503,
@@ -83,7 +84,11 @@ export class AppError extends Error {
   readonly details?: ErrorDetail[];
   readonly headers?: Record<string, string>;
 
-  constructor(code: ErrorCode, message?: string, options: AppErrorOptions = {}) {
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    options: AppErrorOptions = {},
+  ) {
     super(message ?? errorCatalogue[code].message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;

@@ -33,7 +33,9 @@ export const REDACTED_LOG_PATHS = [
 ];
 
 /** Builds Fastify's pino options: level from the config, secrets redacted. */
-export function createLoggerOptions(config: AppConfig): FastifyServerOptions['logger'] {
+export function createLoggerOptions(
+  config: AppConfig,
+): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
     redact: { paths: REDACTED_LOG_PATHS, censor: '[Redacted]' },

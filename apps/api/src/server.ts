@@ -23,7 +23,10 @@ function readConfig(): AppConfig {
   }
 }
 
-async function seedEmbedded(config: AppConfig, databaseUrl: string): Promise<void> {
+async function seedEmbedded(
+  config: AppConfig,
+  databaseUrl: string,
+): Promise<void> {
   // Loaded here so that a start against DATABASE_URL never loads seed data.
   const { seedDatabase } = await import('./db/seed.js');
   const prisma = createPrismaClient(databaseUrl, { poolSize: 2 });
@@ -31,12 +34,14 @@ async function seedEmbedded(config: AppConfig, databaseUrl: string): Promise<voi
     const result = await seedDatabase(prisma, {
       withDevAccounts: config.nodeEnv !== 'production',
     });
-    if (config.nodeEnv !== 'development' || result.accounts.length === 0) return;
+    if (config.nodeEnv !== 'development' || result.accounts.length === 0)
+      return;
 
     // Printed, not logged: these are fixed development passwords that the
     // developer needs to read, and the logger redacts password fields.
     const lines = result.accounts.map(
-      (account) => `  ${account.role.padEnd(8)} ${account.email}  ${account.password}`,
+      (account) =>
+        `  ${account.role.padEnd(8)} ${account.email}  ${account.password}`,
     );
     process.stdout.write(`\nDevelopment accounts:\n${lines.join('\n')}\n\n`);
   } finally {
@@ -53,7 +58,9 @@ async function prepareDatabase(
   logger: Logger,
 ): Promise<{ databaseUrl: string; embedded?: EmbeddedPostgres }> {
   if (config.databaseUrl) {
-    await applyMigrations(config.databaseUrl, (message) => logger.info(message));
+    await applyMigrations(config.databaseUrl, (message) =>
+      logger.info(message),
+    );
     return { databaseUrl: config.databaseUrl };
   }
 
@@ -86,7 +93,10 @@ function handleSignals(
 
   const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
     if (stopping) {
-      logger.warn({ signal }, 'Second signal received: exiting without draining');
+      logger.warn(
+        { signal },
+        'Second signal received: exiting without draining',
+      );
       process.exit(1);
     }
     stopping = true;
@@ -139,11 +149,14 @@ async function main(): Promise<void> {
 
   handleSignals(app, logger, embedded);
   const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  const port =
+    typeof address === 'object' && address ? address.port : config.port;
   process.stdout.write(`API listening on http://${config.host}:${port}\n`);
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`The API failed to start: ${(err as Error).stack ?? String(err)}\n`);
+  process.stderr.write(
+    `The API failed to start: ${(err as Error).stack ?? String(err)}\n`,
+  );
   process.exit(1);
 });

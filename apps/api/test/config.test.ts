@@ -60,13 +60,21 @@ describe('config', () => {
 
     for (const [env, variable] of cases) {
       const problems = problemsOf({ ...env, JWT_SECRET: STRONG_SECRET });
-      assert.equal(problems.length, 1, `one problem for ${JSON.stringify(env)}`);
+      assert.equal(
+        problems.length,
+        1,
+        `one problem for ${JSON.stringify(env)}`,
+      );
       assert.match(problems[0] ?? '', new RegExp(`^${variable}: expected`));
     }
   });
 
   test('config - error lists every problem', () => {
-    const problems = problemsOf({ NODE_ENV: 'production', PORT: 'x', LOG_LEVEL: 'loud' });
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      PORT: 'x',
+      LOG_LEVEL: 'loud',
+    });
     const variables = problems.map((problem) => problem.split(':')[0]).sort();
 
     assert.deepEqual(variables, ['JWT_SECRET', 'LOG_LEVEL', 'PORT']);
@@ -75,21 +83,36 @@ describe('config', () => {
   test('config - invalid NODE_ENV gets production rules', () => {
     const problems = problemsOf({ NODE_ENV: 'prod' });
 
-    assert.ok(problems.some((problem) => problem.startsWith('JWT_SECRET: missing')));
+    assert.ok(
+      problems.some((problem) => problem.startsWith('JWT_SECRET: missing')),
+    );
   });
 
   test('config - bcrypt cost below 12 only in tests', () => {
     assert.equal(loadConfig({}).bcryptCost, 12);
-    assert.equal(loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4' }).bcryptCost, 4);
-    assert.match(problemsOf({ BCRYPT_COST: '10' })[0] ?? '', /^BCRYPT_COST: expected at least 12/);
+    assert.equal(
+      loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4' }).bcryptCost,
+      4,
+    );
     assert.match(
-      problemsOf({ NODE_ENV: 'production', JWT_SECRET: STRONG_SECRET, BCRYPT_COST: '4' })[0] ?? '',
+      problemsOf({ BCRYPT_COST: '10' })[0] ?? '',
+      /^BCRYPT_COST: expected at least 12/,
+    );
+    assert.match(
+      problemsOf({
+        NODE_ENV: 'production',
+        JWT_SECRET: STRONG_SECRET,
+        BCRYPT_COST: '4',
+      })[0] ?? '',
       /^BCRYPT_COST/,
     );
   });
 
   test('config - access token lifetime capped at 900 seconds', () => {
-    assert.equal(loadConfig({ ACCESS_TOKEN_TTL_SECONDS: '900' }).jwt.accessTokenTtlSeconds, 900);
+    assert.equal(
+      loadConfig({ ACCESS_TOKEN_TTL_SECONDS: '900' }).jwt.accessTokenTtlSeconds,
+      900,
+    );
     assert.deepEqual(problemsOf({ ACCESS_TOKEN_TTL_SECONDS: '901' }).length, 1);
   });
 });
@@ -103,14 +126,20 @@ describe('config JWT secret', () => {
   });
 
   test('secret - production with short secret fails', () => {
-    const problems = problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(31) });
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'a'.repeat(31),
+    });
 
     assert.match(problems[0] ?? '', /^JWT_SECRET: too short \(31 bytes\)/);
   });
 
   test('secret - length counted in bytes', () => {
     // 16 two-byte characters are 32 bytes: long enough.
-    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'é'.repeat(16) });
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'é'.repeat(16),
+    });
 
     assert.equal(config.jwt.secret, 'é'.repeat(16));
   });
@@ -125,7 +154,10 @@ describe('config JWT secret', () => {
   });
 
   test('secret - production with strong secret starts', () => {
-    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: STRONG_SECRET });
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET: STRONG_SECRET,
+    });
 
     assert.equal(config.jwt.secret, STRONG_SECRET);
     assert.equal(config.jwt.secretGenerated, false);
@@ -141,6 +173,9 @@ describe('config JWT secret', () => {
   });
 
   test('secret - development with short secret fails', () => {
-    assert.match(problemsOf({ JWT_SECRET: 'short' })[0] ?? '', /^JWT_SECRET: too short/);
+    assert.match(
+      problemsOf({ JWT_SECRET: 'short' })[0] ?? '',
+      /^JWT_SECRET: too short/,
+    );
   });
 });

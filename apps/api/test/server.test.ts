@@ -19,23 +19,31 @@ describe('server process', () => {
   });
 
   test('server - SIGTERM drains and exits 0', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      cwd: apiRoot,
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        LOG_LEVEL: 'info',
-        DATABASE_URL: database.url,
-        ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/server.ts'],
+      {
+        cwd: apiRoot,
+        env: {
+          PATH: process.env.PATH,
+          NODE_ENV: 'test',
+          HOST: '127.0.0.1',
+          PORT: '0',
+          LOG_LEVEL: 'info',
+          DATABASE_URL: database.url,
+          ...(process.env.REDIS_URL
+            ? { REDIS_URL: process.env.REDIS_URL }
+            : {}),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    const exited = once(child, 'exit') as Promise<
+      [number | null, NodeJS.Signals | null]
+    >;
 
     try {
       const url = await waitForUrl(() => output, 30_000);
@@ -56,11 +64,15 @@ describe('server process', () => {
   });
 
   test('server - invalid config exits 1', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      cwd: apiRoot,
-      env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: 'eighty' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/server.ts'],
+      {
+        cwd: apiRoot,
+        env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: 'eighty' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const [code] = (await once(child, 'exit')) as [number | null];
@@ -71,7 +83,10 @@ describe('server process', () => {
   });
 });
 
-async function waitForUrl(read: () => string, timeoutMs: number): Promise<string> {
+async function waitForUrl(
+  read: () => string,
+  timeoutMs: number,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const match = /API listening on (http:\/\/\S+)/.exec(read());

@@ -41,7 +41,8 @@ declare module 'fastify' {
 const ALGORITHM = 'HS256';
 
 // A compact JWS: three base64url parts. Longer headers are not ours.
-const BEARER_PATTERN = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
+const BEARER_PATTERN =
+  /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
 const MAX_TOKEN_LENGTH = 4096;
 
 export function createAccessTokens(jwt: AppConfig['jwt']): AccessTokens {
@@ -70,7 +71,10 @@ export function createAccessTokens(jwt: AppConfig['jwt']): AccessTokens {
         requiredClaims: ['sub', 'exp', 'iat'],
       });
       const role = payload.role;
-      if (typeof payload.sub !== 'string' || (role !== 'customer' && role !== 'admin')) {
+      if (
+        typeof payload.sub !== 'string' ||
+        (role !== 'customer' && role !== 'admin')
+      ) {
         throw new joseErrors.JWTClaimValidationFailed(
           'unexpected "sub" or "role" claim',
           payload,
@@ -109,7 +113,8 @@ async function authenticationPlugin(
     const header = request.headers.authorization;
     if (!header) throw unauthenticated(false);
 
-    const match = header.length <= MAX_TOKEN_LENGTH ? BEARER_PATTERN.exec(header) : null;
+    const match =
+      header.length <= MAX_TOKEN_LENGTH ? BEARER_PATTERN.exec(header) : null;
     if (!match?.[1]) {
       request.securityEvent('token_rejected', { reason: 'malformed_header' });
       throw unauthenticated(true);
@@ -145,7 +150,10 @@ async function authenticationPlugin(
 
     if (account.role !== 'admin') {
       request.securityEvent('access_denied', { reason: 'admin_required' });
-      throw new AppError('FORBIDDEN', 'This action requires an administrator account.');
+      throw new AppError(
+        'FORBIDDEN',
+        'This action requires an administrator account.',
+      );
     }
     request.user = { id: request.user.id, role: account.role };
   });

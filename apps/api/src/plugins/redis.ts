@@ -29,7 +29,10 @@ declare module 'fastify' {
 const MEMORY_CACHE_MAX_ENTRIES = 10_000;
 
 class MemoryCache implements Cache {
-  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+  private readonly entries = new Map<
+    string,
+    { value: string; expiresAt: number }
+  >();
 
   async get(key: string): Promise<string | null> {
     const entry = this.entries.get(key);
@@ -72,7 +75,10 @@ class RedisCache implements Cache {
   }
 }
 
-function connectRedis(app: FastifyInstance, options: RedisPluginOptions): Redis {
+function connectRedis(
+  app: FastifyInstance,
+  options: RedisPluginOptions,
+): Redis {
   const redis = new Redis(options.url as string, {
     keyPrefix: options.keyPrefix,
     // Fail a command after one retry instead of queueing it forever, so a
@@ -88,7 +94,10 @@ function connectRedis(app: FastifyInstance, options: RedisPluginOptions): Redis 
   redis.on('error', (err) => {
     if (outageLogged) return;
     outageLogged = true;
-    app.log.error({ err }, 'Redis connection failed; retrying in the background');
+    app.log.error(
+      { err },
+      'Redis connection failed; retrying in the background',
+    );
   });
   redis.on('ready', () => {
     if (outageLogged) app.log.info('Redis connection restored');

@@ -8,8 +8,17 @@ import { buildTestApp, type TestApp } from '../helpers/app.js';
 interface OpenApiDocument {
   openapi: string;
   info: { title: string; version: string };
-  paths: Record<string, Record<string, { responses?: Record<string, unknown>; requestBody?: unknown }>>;
-  components?: { schemas?: Record<string, unknown>; securitySchemes?: Record<string, unknown> };
+  paths: Record<
+    string,
+    Record<
+      string,
+      { responses?: Record<string, unknown>; requestBody?: unknown }
+    >
+  >;
+  components?: {
+    schemas?: Record<string, unknown>;
+    securitySchemes?: Record<string, unknown>;
+  };
 }
 
 // Routes the document leaves out on purpose. listRoutes also skips the HEAD
@@ -59,9 +68,15 @@ describe('GET /api/openapi.json', () => {
 
   before(async () => {
     testApp = await buildTestApp();
-    const response = await testApp.app.inject({ method: 'GET', url: '/api/openapi.json' });
+    const response = await testApp.app.inject({
+      method: 'GET',
+      url: '/api/openapi.json',
+    });
     assert.equal(response.statusCode, 200);
-    assert.match(String(response.headers['content-type']), /^application\/json/);
+    assert.match(
+      String(response.headers['content-type']),
+      /^application\/json/,
+    );
     document = response.json<OpenApiDocument>();
   });
   after(async () => {
@@ -76,7 +91,9 @@ describe('GET /api/openapi.json', () => {
 
   test('openapi - lists every route', () => {
     const documented = Object.entries(document.paths)
-      .flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`))
+      .flatMap(([path, item]) =>
+        Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+      )
       .sort();
 
     assert.deepEqual(documented, listRoutes(testApp.app));
@@ -94,13 +111,20 @@ describe('GET /api/openapi.json', () => {
     for (const ref of collectRefs(document)) {
       const match = /^#\/components\/schemas\/(.+)$/.exec(ref);
       assert.ok(match, `${ref} points into components`);
-      assert.ok(document.components?.schemas?.[match[1] ?? ''], `${ref} exists`);
+      assert.ok(
+        document.components?.schemas?.[match[1] ?? ''],
+        `${ref} exists`,
+      );
     }
   });
 
   test('openapi - request bodies are strict', () => {
-    const register = document.paths['/api/auth/register']?.post?.requestBody as {
-      content: Record<string, { schema: { additionalProperties?: unknown; required?: string[] } }>;
+    const register = document.paths['/api/auth/register']?.post
+      ?.requestBody as {
+      content: Record<
+        string,
+        { schema: { additionalProperties?: unknown; required?: string[] } }
+      >;
     };
     const schema = register.content['application/json']?.schema;
 

@@ -34,7 +34,13 @@ async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
     await redis.connect();
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      const [next, keys] = await redis.scan(
+        cursor,
+        'MATCH',
+        `${prefix}*`,
+        'COUNT',
+        500,
+      );
       if (keys.length > 0) await redis.del(...keys);
       cursor = next;
     } while (cursor !== '0');
@@ -75,7 +81,11 @@ export async function buildTestApp(
 
   let app: FastifyInstance;
   try {
-    app = await buildApp({ config, plugins: options.plugins, logger: options.logger });
+    app = await buildApp({
+      config,
+      plugins: options.plugins,
+      logger: options.logger,
+    });
     await app.ready();
   } catch (err) {
     await database.drop();
@@ -87,7 +97,8 @@ export async function buildTestApp(
     prisma: app.prisma,
     async close() {
       await app.close();
-      if (config.redisUrl) await deleteRedisKeys(config.redisUrl, config.redisKeyPrefix);
+      if (config.redisUrl)
+        await deleteRedisKeys(config.redisUrl, config.redisKeyPrefix);
       await database.drop();
     },
   };
@@ -114,10 +125,16 @@ export interface CreatedUser {
  */
 export async function createUser(
   app: FastifyInstance,
-  options: { role?: 'customer' | 'admin'; email?: string; password?: string; name?: string } = {},
+  options: {
+    role?: 'customer' | 'admin';
+    email?: string;
+    password?: string;
+    name?: string;
+  } = {},
 ): Promise<CreatedUser> {
   const email = options.email ?? `user-${randomUUID()}@example.test`;
-  const password = options.password ?? `pw-${randomBytes(12).toString('base64url')}`;
+  const password =
+    options.password ?? `pw-${randomBytes(12).toString('base64url')}`;
   const headers = bypassHeaders(app);
 
   const registered = await app.inject({
@@ -127,7 +144,9 @@ export async function createUser(
     payload: { email, password, name: options.name ?? 'Test User' },
   });
   if (registered.statusCode !== 202) {
-    throw new Error(`createUser: register returned ${registered.statusCode}: ${registered.body}`);
+    throw new Error(
+      `createUser: register returned ${registered.statusCode}: ${registered.body}`,
+    );
   }
 
   if (options.role === 'admin') {
@@ -141,9 +160,15 @@ export async function createUser(
     payload: { email, password },
   });
   if (login.statusCode !== 200) {
-    throw new Error(`createUser: login returned ${login.statusCode}: ${login.body}`);
+    throw new Error(
+      `createUser: login returned ${login.statusCode}: ${login.body}`,
+    );
   }
-  const body = login.json<{ accessToken: string; refreshToken: string; user: { id: string } }>();
+  const body = login.json<{
+    accessToken: string;
+    refreshToken: string;
+    user: { id: string };
+  }>();
 
   return {
     id: body.user.id,

@@ -5,14 +5,23 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
 
-import { buildTestApp, createUser, type CreatedUser, type TestApp } from '../helpers/app.js';
+import {
+  buildTestApp,
+  createUser,
+  type CreatedUser,
+  type TestApp,
+} from '../helpers/app.js';
 
 // Routes that exist only in this test: one for any signed-in user and one
 // for administrators.
 async function protectedRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/test/signed-in', { onRequest: [app.authenticate] }, async (request) => ({
-    userId: request.user.id,
-  }));
+  app.get(
+    '/test/signed-in',
+    { onRequest: [app.authenticate] },
+    async (request) => ({
+      userId: request.user.id,
+    }),
+  );
   app.get(
     '/test/admin-only',
     { onRequest: [app.authenticate, app.requireAdmin] },
@@ -69,7 +78,10 @@ after(async () => {
 
 describe('authenticate', () => {
   test('authenticate - valid token accepted', async () => {
-    const response = await callWithToken('/test/signed-in', customer.accessToken);
+    const response = await callWithToken(
+      '/test/signed-in',
+      customer.accessToken,
+    );
 
     assert.equal(response.statusCode, 200);
     assert.equal(response.json().userId, customer.id);
@@ -86,25 +98,43 @@ describe('authenticate', () => {
       iat: now,
       exp: now + 300,
     };
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+    });
+    const publicPem = publicKey
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
     const [header, payload, signature] = customer.accessToken.split('.');
 
     const cases: [string, Promise<string> | string][] = [
-      ['alg none', `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims)}.`],
+      [
+        'alg none',
+        `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims)}.`,
+      ],
       ['HS512 with the real secret', forgeToken({ algorithm: 'HS512' })],
       [
         'RS256 signed by another key',
-        new SignJWT(claims).setProtectedHeader({ alg: 'RS256' }).sign(privateKey),
+        new SignJWT(claims)
+          .setProtectedHeader({ alg: 'RS256' })
+          .sign(privateKey),
       ],
       // Key confusion: a public key used as an HMAC secret.
       ['HS256 with a public key as secret', forgeToken({ secret: publicPem })],
       ['wrong issuer', forgeToken({ issuer: 'https://attacker.example' })],
       ['wrong audience', forgeToken({ audience: 'another-api' })],
-      ['expired', forgeToken({ expiresAt: Math.floor(Date.now() / 1000) - 120 })],
+      [
+        'expired',
+        forgeToken({ expiresAt: Math.floor(Date.now() / 1000) - 120 }),
+      ],
       ['another secret', forgeToken({ secret: 'x'.repeat(48) })],
-      ['tampered payload', `${header}.${base64url({ ...claims, role: 'admin' })}.${signature}`],
-      ['bad signature', `${header}.${payload}.${'A'.repeat(signature?.length ?? 43)}`],
+      [
+        'tampered payload',
+        `${header}.${base64url({ ...claims, role: 'admin' })}.${signature}`,
+      ],
+      [
+        'bad signature',
+        `${header}.${payload}.${'A'.repeat(signature?.length ?? 43)}`,
+      ],
       ['unknown role', forgeToken({ role: 'superuser' })],
     ];
 
@@ -141,7 +171,9 @@ describe('authenticate', () => {
 
   test('authenticate - token lifetime at most 15 minutes', async () => {
     const [, payload] = customer.accessToken.split('.');
-    const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()) as {
+    const claims = JSON.parse(
+      Buffer.from(payload ?? '', 'base64url').toString(),
+    ) as {
       iat: number;
       exp: number;
     };
@@ -160,7 +192,10 @@ describe('requireAdmin', () => {
   });
 
   test('requireAdmin - customer is 403', async () => {
-    const response = await callWithToken('/test/admin-only', customer.accessToken);
+    const response = await callWithToken(
+      '/test/admin-only',
+      customer.accessToken,
+    );
 
     assert.equal(response.statusCode, 403);
     assert.equal(response.json().error.code, 'FORBIDDEN');
@@ -177,9 +212,18 @@ describe('requireAdmin', () => {
 
   test('requireAdmin - demoted admin loses access at once', async () => {
     const admin = await createUser(testApp.app, { role: 'admin' });
-    const beforeDemotion = await callWithToken('/test/admin-only', admin.accessToken);
-    await testApp.prisma.user.update({ where: { id: admin.id }, data: { role: 'customer' } });
-    const afterDemotion = await callWithToken('/test/admin-only', admin.accessToken);
+    const beforeDemotion = await callWithToken(
+      '/test/admin-only',
+      admin.accessToken,
+    );
+    await testApp.prisma.user.update({
+      where: { id: admin.id },
+      data: { role: 'customer' },
+    });
+    const afterDemotion = await callWithToken(
+      '/test/admin-only',
+      admin.accessToken,
+    );
 
     assert.equal(beforeDemotion.statusCode, 200);
     assert.equal(afterDemotion.statusCode, 403);
@@ -187,14 +231,20 @@ describe('requireAdmin', () => {
 
   test('requireAdmin - disabled admin is 401', async () => {
     const admin = await createUser(testApp.app, { role: 'admin' });
-    await testApp.prisma.user.update({ where: { id: admin.id }, data: { active: false } });
+    await testApp.prisma.user.update({
+      where: { id: admin.id },
+      data: { active: false },
+    });
     const response = await callWithToken('/test/admin-only', admin.accessToken);
 
     assert.equal(response.statusCode, 401);
   });
 
   test('requireAdmin - 401 without token', async () => {
-    const response = await testApp.app.inject({ method: 'GET', url: '/test/admin-only' });
+    const response = await testApp.app.inject({
+      method: 'GET',
+      url: '/test/admin-only',
+    });
 
     assert.equal(response.statusCode, 401);
   });

@@ -15,7 +15,8 @@ const logLines: Record<string, unknown>[] = [];
 const logStream = new Writable({
   write(chunk: Buffer, _encoding, done) {
     for (const line of chunk.toString('utf8').split('\n')) {
-      if (line.trim() !== '') logLines.push(JSON.parse(line) as Record<string, unknown>);
+      if (line.trim() !== '')
+        logLines.push(JSON.parse(line) as Record<string, unknown>);
     }
     done();
   },
@@ -31,7 +32,9 @@ async function testRoutes(app: FastifyInstance): Promise<void> {
     '/test/validate',
     {
       schema: {
-        querystring: z.strictObject({ page: z.coerce.number().int().min(1).optional() }),
+        querystring: z.strictObject({
+          page: z.coerce.number().int().min(1).optional(),
+        }),
         body: z.strictObject({ quantity: z.number().int().min(1).max(99) }),
       },
     },
@@ -41,7 +44,9 @@ async function testRoutes(app: FastifyInstance): Promise<void> {
     throw new Error(SECRET_TEXT);
   });
   routes.get('/test/app-error', async () => {
-    throw new AppError('RATE_LIMITED', undefined, { headers: { 'retry-after': '60' } });
+    throw new AppError('RATE_LIMITED', undefined, {
+      headers: { 'retry-after': '60' },
+    });
   });
   routes.get(
     '/test/bad-response',
@@ -60,7 +65,9 @@ function assertErrorShape(
   response: { json(): unknown; headers: Record<string, unknown> },
   code: string,
 ): { code: string; message: string; requestId: string; details?: unknown[] } {
-  const body = response.json() as { error: { code: string; message: string; requestId: string } };
+  const body = response.json() as {
+    error: { code: string; message: string; requestId: string };
+  };
 
   assert.deepEqual(Object.keys(body), ['error']);
   assert.equal(body.error.code, code);
@@ -83,7 +90,10 @@ describe('error handler', () => {
   });
 
   test('error handler - unknown route is 404', async () => {
-    const response = await testApp.app.inject({ method: 'GET', url: '/api/no-such-route' });
+    const response = await testApp.app.inject({
+      method: 'GET',
+      url: '/api/no-such-route',
+    });
 
     assert.equal(response.statusCode, 404);
     assertErrorShape(response, 'NOT_FOUND');
@@ -111,7 +121,9 @@ describe('error handler', () => {
 
     assert.equal(response.statusCode, 400);
     const error = assertErrorShape(response, 'VALIDATION_FAILED');
-    const paths = (error.details as { path: string }[]).map((detail) => detail.path);
+    const paths = (error.details as { path: string }[]).map(
+      (detail) => detail.path,
+    );
     assert.deepEqual(paths, ['query.page']);
   });
 
@@ -123,7 +135,9 @@ describe('error handler', () => {
     });
 
     const error = assertErrorShape(response, 'VALIDATION_FAILED');
-    const paths = (error.details as { path: string }[]).map((detail) => detail.path).sort();
+    const paths = (error.details as { path: string }[])
+      .map((detail) => detail.path)
+      .sort();
     assert.deepEqual(paths, ['body.price', 'body.quantity']);
   });
 
@@ -152,7 +166,10 @@ describe('error handler', () => {
   });
 
   test('error handler - app error keeps its headers', async () => {
-    const response = await testApp.app.inject({ method: 'GET', url: '/test/app-error' });
+    const response = await testApp.app.inject({
+      method: 'GET',
+      url: '/test/app-error',
+    });
 
     assert.equal(response.statusCode, 429);
     assert.equal(response.headers['retry-after'], '60');
@@ -160,7 +177,10 @@ describe('error handler', () => {
   });
 
   test('error handler - unique violation is 409', async () => {
-    const response = await testApp.app.inject({ method: 'GET', url: '/test/duplicate' });
+    const response = await testApp.app.inject({
+      method: 'GET',
+      url: '/test/duplicate',
+    });
 
     assert.equal(response.statusCode, 409);
     const error = assertErrorShape(response, 'CONFLICT');
@@ -168,17 +188,26 @@ describe('error handler', () => {
   });
 
   test('error handler - 500 hides the error text', async () => {
-    const response = await testApp.app.inject({ method: 'GET', url: '/test/crash' });
+    const response = await testApp.app.inject({
+      method: 'GET',
+      url: '/test/crash',
+    });
 
     assert.equal(response.statusCode, 500);
     const error = assertErrorShape(response, 'INTERNAL');
     assert.doesNotMatch(response.body, /SELECT|password_hash/);
     assert.doesNotMatch(response.body, /at .*\.ts:\d+/);
-    assert.equal(error.message, 'An unexpected error occurred. Quote the request id if you report it.');
+    assert.equal(
+      error.message,
+      'An unexpected error occurred. Quote the request id if you report it.',
+    );
   });
 
   test('error handler - 500 is logged with request id', async () => {
-    const response = await testApp.app.inject({ method: 'GET', url: '/test/crash' });
+    const response = await testApp.app.inject({
+      method: 'GET',
+      url: '/test/crash',
+    });
     const requestId = response.headers['x-request-id'];
 
     const logged = logLines.find(
@@ -189,7 +218,10 @@ describe('error handler', () => {
   });
 
   test('error handler - response schema mismatch is 500', async () => {
-    const response = await testApp.app.inject({ method: 'GET', url: '/test/bad-response' });
+    const response = await testApp.app.inject({
+      method: 'GET',
+      url: '/test/bad-response',
+    });
 
     assert.equal(response.statusCode, 500);
     assertErrorShape(response, 'INTERNAL');
@@ -206,6 +238,9 @@ describe('error handler', () => {
 
     assert.match(String(first.headers['x-request-id']), /^[0-9a-f-]{36}$/);
     assert.notEqual(second.headers['x-request-id'], 'forged-id');
-    assert.notEqual(first.headers['x-request-id'], second.headers['x-request-id']);
+    assert.notEqual(
+      first.headers['x-request-id'],
+      second.headers['x-request-id'],
+    );
   });
 });

@@ -8,7 +8,8 @@ export const BCRYPT_COST = 12;
 // A cost-12 hash of a random password that nobody knows. Login compares
 // against it when the account is unknown or disabled, so those responses take
 // as long as a wrong password for a real account.
-const DUMMY_HASH = '$2b$12$3rrvrtAPvTIobxyBoB8sj.NRToR/6NnjuESaVFOrj9HOLrvGbz1m.';
+const DUMMY_HASH =
+  '$2b$12$3rrvrtAPvTIobxyBoB8sj.NRToR/6NnjuESaVFOrj9HOLrvGbz1m.';
 
 /** Password hashing with one bcrypt cost. */
 export interface PasswordHasher {
@@ -20,11 +21,15 @@ export interface PasswordHasher {
   verify(password: string, passwordHash: string | null): Promise<boolean>;
 }
 
-export function createPasswordHasher(cost: number = BCRYPT_COST): PasswordHasher {
+export function createPasswordHasher(
+  cost: number = BCRYPT_COST,
+): PasswordHasher {
   // Tests run with a lower cost; their dummy hash must match it, or unknown
   // accounts would be slower than wrong passwords.
   const dummyHash =
-    cost === BCRYPT_COST ? DUMMY_HASH : bcrypt.hashSync(randomBytes(24).toString('base64'), cost);
+    cost === BCRYPT_COST
+      ? DUMMY_HASH
+      : bcrypt.hashSync(randomBytes(24).toString('base64'), cost);
 
   return {
     async hash(password) {

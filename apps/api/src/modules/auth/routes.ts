@@ -63,7 +63,10 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     refreshToken: string,
   ): Promise<TokenPairResponse> {
     return {
-      accessToken: await app.accessTokens.sign({ id: user.id, role: user.role }),
+      accessToken: await app.accessTokens.sign({
+        id: user.id,
+        role: user.role,
+      }),
       refreshToken,
       tokenType: 'Bearer',
       expiresIn: app.accessTokens.ttlSeconds,
@@ -84,7 +87,9 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const outcome = await registerUser(app.prisma, passwords, request.body);
       if (outcome === 'created') {
-        request.securityEvent('register_success', { email: request.body.email });
+        request.securityEvent('register_success', {
+          email: request.body.email,
+        });
       } else {
         request.securityEvent('register_rejected', {
           email: request.body.email,
@@ -93,7 +98,9 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
       }
 
       noStore(reply);
-      return reply.code(202).send({ status: 'accepted', message: REGISTER_MESSAGE });
+      return reply
+        .code(202)
+        .send({ status: 'accepted', message: REGISTER_MESSAGE });
     },
   );
 
@@ -114,8 +121,12 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
       // account cannot all pass while the first ones are still hashing.
       const attempt = await loginThrottle.consume(email);
       if (!attempt.allowed) {
-        if (attempt.lockStarted) request.securityEvent('account_locked', { email });
-        request.securityEvent('login_failed', { email, reason: 'account_locked' });
+        if (attempt.lockStarted)
+          request.securityEvent('account_locked', { email });
+        request.securityEvent('login_failed', {
+          email,
+          reason: 'account_locked',
+        });
         throw new AppError(
           'RATE_LIMITED',
           `Too many failed sign-ins for this account: retry in ${attempt.retryAfterSeconds} seconds.`,
@@ -123,7 +134,12 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
         );
       }
 
-      const check = await verifyCredentials(app.prisma, passwords, email, password);
+      const check = await verifyCredentials(
+        app.prisma,
+        passwords,
+        email,
+        password,
+      );
       if (!check.user) {
         request.securityEvent('login_failed', { email, reason: check.reason });
         throw new AppError('INVALID_CREDENTIALS');
@@ -132,7 +148,11 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
       await loginThrottle.reset(email);
       request.securityEvent('login_success', { userId: user.id, email });
 
-      const refreshToken = await createRefreshToken(app.prisma, user.id, refreshTokenTtlDays);
+      const refreshToken = await createRefreshToken(
+        app.prisma,
+        user.id,
+        refreshTokenTtlDays,
+      );
       noStore(reply);
       return tokenPair(user, refreshToken);
     },
@@ -179,13 +199,17 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     '/auth/logout',
     {
       schema: {
-        summary: 'Revoke a refresh token and every token rotated from the same sign-in',
+        summary:
+          'Revoke a refresh token and every token rotated from the same sign-in',
         tags: ['auth'],
         body: logoutBody,
       },
     },
     async (request, reply) => {
-      const revoked = await revokeRefreshToken(app.prisma, request.body.refreshToken);
+      const revoked = await revokeRefreshToken(
+        app.prisma,
+        request.body.refreshToken,
+      );
       request.securityEvent('logout', {
         userId: revoked?.userId,
         revoked: revoked !== null,
@@ -209,7 +233,11 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const user = await findActiveUser(app.prisma, request.user.id);
-      if (!user) throw new AppError('UNAUTHENTICATED', 'The account no longer exists or is disabled.');
+      if (!user)
+        throw new AppError(
+          'UNAUTHENTICATED',
+          'The account no longer exists or is disabled.',
+        );
 
       noStore(reply);
       return toUserResponse(user);
@@ -229,8 +257,16 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const user = await updateUserName(app.prisma, request.user.id, request.body.name);
-      if (!user) throw new AppError('UNAUTHENTICATED', 'The account no longer exists or is disabled.');
+      const user = await updateUserName(
+        app.prisma,
+        request.user.id,
+        request.body.name,
+      );
+      if (!user)
+        throw new AppError(
+          'UNAUTHENTICATED',
+          'The account no longer exists or is disabled.',
+        );
 
       noStore(reply);
       return toUserResponse(user);
@@ -260,7 +296,9 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
       // 403 rather than 401: the access token is valid, so a client must not
       // react by refreshing it or signing the user out.
       if (!result) {
-        request.securityEvent('access_denied', { reason: 'wrong_current_password' });
+        request.securityEvent('access_denied', {
+          reason: 'wrong_current_password',
+        });
         throw new AppError('FORBIDDEN', 'The current password is incorrect.');
       }
 

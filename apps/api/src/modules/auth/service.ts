@@ -3,7 +3,10 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { PrismaClient, User } from '../../generated/prisma/client.js';
 import type { PasswordHasher } from './passwords.js';
 
-export type AccountUser = Pick<User, 'id' | 'email' | 'name' | 'role' | 'createdAt'>;
+export type AccountUser = Pick<
+  User,
+  'id' | 'email' | 'name' | 'role' | 'createdAt'
+>;
 
 const accountFields = {
   id: true,
@@ -41,7 +44,12 @@ export async function registerUser(
 
   try {
     await prisma.user.create({
-      data: { email: input.email, name: input.name, passwordHash, role: 'customer' },
+      data: {
+        email: input.email,
+        name: input.name,
+        passwordHash,
+        role: 'customer',
+      },
     });
     return 'created';
   } catch (err) {
@@ -50,11 +58,11 @@ export async function registerUser(
   }
 }
 
-export type LoginFailureReason = 'unknown_email' | 'account_disabled' | 'wrong_password';
+export type LoginFailureReason =
+  'unknown_email' | 'account_disabled' | 'wrong_password';
 
 export type CredentialCheck =
-  | { user: AccountUser }
-  | { user: null; reason: LoginFailureReason };
+  { user: AccountUser } | { user: null; reason: LoginFailureReason };
 
 /**
  * Returns the active account with this email and password, or the reason
@@ -160,7 +168,11 @@ export async function rotateRefreshToken(
 
   if (stored.rotatedAt) {
     await revokeFamily(prisma, stored.familyId);
-    return { status: 'reused', userId: stored.userId, familyId: stored.familyId };
+    return {
+      status: 'reused',
+      userId: stored.userId,
+      familyId: stored.familyId,
+    };
   }
   if (stored.expiresAt <= new Date()) return { status: 'invalid' };
 
@@ -176,10 +188,19 @@ export async function rotateRefreshToken(
     });
     if (count !== 1) {
       await revokeFamily(tx, stored.familyId);
-      return { status: 'reused', userId: stored.userId, familyId: stored.familyId };
+      return {
+        status: 'reused',
+        userId: stored.userId,
+        familyId: stored.familyId,
+      };
     }
 
-    const refreshToken = await createRefreshToken(tx, user.id, ttlDays, stored.familyId);
+    const refreshToken = await createRefreshToken(
+      tx,
+      user.id,
+      ttlDays,
+      stored.familyId,
+    );
     return { status: 'rotated', user, refreshToken };
   });
 }
@@ -215,7 +236,10 @@ export async function changePassword(
     where: { id: userId, active: true },
     select: { ...accountFields, passwordHash: true },
   });
-  const valid = await passwords.verify(input.currentPassword, user?.passwordHash ?? null);
+  const valid = await passwords.verify(
+    input.currentPassword,
+    user?.passwordHash ?? null,
+  );
   if (!user || !valid) return null;
 
   const passwordHash = await passwords.hash(input.newPassword);

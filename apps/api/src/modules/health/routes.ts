@@ -16,7 +16,9 @@ const readyResponse = z.object({
 });
 
 /** Liveness and readiness probes, outside /api so probes skip rate limits. */
-export default async function healthRoutes(app: FastifyInstance): Promise<void> {
+export default async function healthRoutes(
+  app: FastifyInstance,
+): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
   routes.get(
@@ -44,7 +46,10 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
       reply.header('Cache-Control', 'no-store');
 
       if (app.readiness.shuttingDown) {
-        throw new AppError('SERVICE_UNAVAILABLE', 'Not ready: the server is shutting down.');
+        throw new AppError(
+          'SERVICE_UNAVAILABLE',
+          'Not ready: the server is shutting down.',
+        );
       }
 
       const [database, redis] = await Promise.all([

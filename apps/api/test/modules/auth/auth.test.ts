@@ -3,7 +3,12 @@ import { after, before, describe, test } from 'node:test';
 
 import type { LightMyRequestResponse } from 'fastify';
 
-import { buildTestApp, bypassHeaders, createUser, type TestApp } from '../../helpers/app.js';
+import {
+  buildTestApp,
+  bypassHeaders,
+  createUser,
+  type TestApp,
+} from '../../helpers/app.js';
 
 const REGISTER_MESSAGE =
   'If the address can be registered, the account is ready: sign in to continue.';
@@ -36,7 +41,10 @@ async function getMe(accessToken: string): Promise<LightMyRequestResponse> {
   return testApp.app.inject({
     method: 'GET',
     url: '/api/auth/me',
-    headers: { ...bypassHeaders(testApp.app), authorization: `Bearer ${accessToken}` },
+    headers: {
+      ...bypassHeaders(testApp.app),
+      authorization: `Bearer ${accessToken}`,
+    },
   });
 }
 
@@ -62,7 +70,10 @@ describe('POST /api/auth/register', () => {
     });
 
     assert.equal(response.statusCode, 202);
-    assert.deepEqual(response.json(), { status: 'accepted', message: REGISTER_MESSAGE });
+    assert.deepEqual(response.json(), {
+      status: 'accepted',
+      message: REGISTER_MESSAGE,
+    });
     const user = await testApp.prisma.user.findUnique({ where: { email } });
     assert.equal(user?.role, 'customer');
     assert.notEqual(user?.passwordHash, 'correct horse battery');
@@ -77,8 +88,13 @@ describe('POST /api/auth/register', () => {
     });
 
     assert.equal(response.statusCode, 202);
-    assert.deepEqual(response.json(), { status: 'accepted', message: REGISTER_MESSAGE });
-    const count = await testApp.prisma.user.count({ where: { email: existing.email } });
+    assert.deepEqual(response.json(), {
+      status: 'accepted',
+      message: REGISTER_MESSAGE,
+    });
+    const count = await testApp.prisma.user.count({
+      where: { email: existing.email },
+    });
     assert.equal(count, 1);
     const login = await post('/api/auth/login', {
       email: existing.email,
@@ -103,20 +119,60 @@ describe('POST /api/auth/register', () => {
 
   test('register - invalid fields named', async () => {
     const cases: [Record<string, unknown>, string][] = [
-      [{ email: 'not-an-email', password: 'long enough pw', name: 'A' }, 'body.email'],
-      [{ email: `${'a'.repeat(250)}@x.test`, password: 'long enough pw', name: 'A' }, 'body.email'],
-      [{ email: uniqueEmail(), password: 'elevenbytes', name: 'A' }, 'body.password'],
-      [{ email: uniqueEmail(), password: 'x'.repeat(73), name: 'A' }, 'body.password'],
-      [{ email: uniqueEmail(), password: 'long enough pw', name: '   ' }, 'body.name'],
-      [{ email: uniqueEmail(), password: 'long enough pw', name: 'x'.repeat(101) }, 'body.name'],
-      [{ email: uniqueEmail(), password: 'long enough pw', name: 'Bad\u0000Name' }, 'body.name'],
+      [
+        { email: 'not-an-email', password: 'long enough pw', name: 'A' },
+        'body.email',
+      ],
+      [
+        {
+          email: `${'a'.repeat(250)}@x.test`,
+          password: 'long enough pw',
+          name: 'A',
+        },
+        'body.email',
+      ],
+      [
+        { email: uniqueEmail(), password: 'elevenbytes', name: 'A' },
+        'body.password',
+      ],
+      [
+        { email: uniqueEmail(), password: 'x'.repeat(73), name: 'A' },
+        'body.password',
+      ],
+      [
+        { email: uniqueEmail(), password: 'long enough pw', name: '   ' },
+        'body.name',
+      ],
+      [
+        {
+          email: uniqueEmail(),
+          password: 'long enough pw',
+          name: 'x'.repeat(101),
+        },
+        'body.name',
+      ],
+      [
+        {
+          email: uniqueEmail(),
+          password: 'long enough pw',
+          name: 'Bad\u0000Name',
+        },
+        'body.name',
+      ],
       [{ email: uniqueEmail(), password: 'long enough pw' }, 'body.name'],
-      [{ email: uniqueEmail(), password: 12345678901234, name: 'A' }, 'body.password'],
+      [
+        { email: uniqueEmail(), password: 12345678901234, name: 'A' },
+        'body.password',
+      ],
     ];
 
     for (const [payload, path] of cases) {
       const response = await post('/api/auth/register', payload);
-      assert.equal(response.statusCode, 400, JSON.stringify(payload).slice(0, 80));
+      assert.equal(
+        response.statusCode,
+        400,
+        JSON.stringify(payload).slice(0, 80),
+      );
       assert.ok(detailPaths(response).includes(path), `${path} named`);
     }
   });
@@ -130,7 +186,10 @@ describe('POST /api/auth/register', () => {
     });
 
     assert.equal(response.statusCode, 400);
-    assert.match(response.json().error.details[0].message, /72 bytes.*bcrypt ignores/);
+    assert.match(
+      response.json().error.details[0].message,
+      /72 bytes.*bcrypt ignores/,
+    );
   });
 
   test('register - password of 72 bytes accepted', async () => {
@@ -167,12 +226,24 @@ describe('POST /api/auth/login', () => {
   test('login - failures share one answer', async () => {
     const user = await createUser(testApp.app);
     const disabled = await createUser(testApp.app);
-    await testApp.prisma.user.update({ where: { id: disabled.id }, data: { active: false } });
+    await testApp.prisma.user.update({
+      where: { id: disabled.id },
+      data: { active: false },
+    });
 
     const responses = [
-      await post('/api/auth/login', { email: user.email, password: 'wrong password 1' }),
-      await post('/api/auth/login', { email: uniqueEmail(), password: user.password }),
-      await post('/api/auth/login', { email: disabled.email, password: disabled.password }),
+      await post('/api/auth/login', {
+        email: user.email,
+        password: 'wrong password 1',
+      }),
+      await post('/api/auth/login', {
+        email: uniqueEmail(),
+        password: user.password,
+      }),
+      await post('/api/auth/login', {
+        email: disabled.email,
+        password: disabled.password,
+      }),
     ];
 
     for (const response of responses) {
@@ -200,7 +271,9 @@ describe('POST /api/auth/login', () => {
 describe('POST /api/auth/refresh', () => {
   test('refresh - rotates the token pair', async () => {
     const user = await createUser(testApp.app);
-    const response = await post('/api/auth/refresh', { refreshToken: user.refreshToken });
+    const response = await post('/api/auth/refresh', {
+      refreshToken: user.refreshToken,
+    });
     const body = response.json();
 
     assert.equal(response.statusCode, 200);
@@ -212,7 +285,9 @@ describe('POST /api/auth/refresh', () => {
   test('refresh - rotated token stops working', async () => {
     const user = await createUser(testApp.app);
     await post('/api/auth/refresh', { refreshToken: user.refreshToken });
-    const replay = await post('/api/auth/refresh', { refreshToken: user.refreshToken });
+    const replay = await post('/api/auth/refresh', {
+      refreshToken: user.refreshToken,
+    });
 
     assert.equal(replay.statusCode, 401);
     assert.equal(replay.json().error.code, 'UNAUTHENTICATED');
@@ -224,18 +299,32 @@ describe('POST /api/auth/refresh', () => {
       email: user.email,
       password: user.password,
     });
-    const rotated = await post('/api/auth/refresh', { refreshToken: user.refreshToken });
+    const rotated = await post('/api/auth/refresh', {
+      refreshToken: user.refreshToken,
+    });
     const latest = rotated.json().refreshToken as string;
 
-    const replay = await post('/api/auth/refresh', { refreshToken: user.refreshToken });
-    const afterReplay = await post('/api/auth/refresh', { refreshToken: latest });
+    const replay = await post('/api/auth/refresh', {
+      refreshToken: user.refreshToken,
+    });
+    const afterReplay = await post('/api/auth/refresh', {
+      refreshToken: latest,
+    });
     const otherAfterReplay = await post('/api/auth/refresh', {
       refreshToken: otherSession.json().refreshToken,
     });
 
     assert.equal(replay.statusCode, 401);
-    assert.equal(afterReplay.statusCode, 401, 'the newest token of the family is revoked');
-    assert.equal(otherAfterReplay.statusCode, 200, 'another sign-in is a separate family');
+    assert.equal(
+      afterReplay.statusCode,
+      401,
+      'the newest token of the family is revoked',
+    );
+    assert.equal(
+      otherAfterReplay.statusCode,
+      200,
+      'another sign-in is a separate family',
+    );
   });
 
   test('refresh - concurrent use rotates once', async () => {
@@ -245,7 +334,9 @@ describe('POST /api/auth/refresh', () => {
         post('/api/auth/refresh', { refreshToken: user.refreshToken }),
       ),
     );
-    const succeeded = responses.filter((response) => response.statusCode === 200);
+    const succeeded = responses.filter(
+      (response) => response.statusCode === 200,
+    );
 
     assert.ok(succeeded.length <= 1, `${succeeded.length} rotations succeeded`);
   });
@@ -257,8 +348,12 @@ describe('POST /api/auth/refresh', () => {
       data: { expiresAt: new Date(Date.now() - 1000) },
     });
 
-    const expired = await post('/api/auth/refresh', { refreshToken: user.refreshToken });
-    const unknown = await post('/api/auth/refresh', { refreshToken: 'A'.repeat(43) });
+    const expired = await post('/api/auth/refresh', {
+      refreshToken: user.refreshToken,
+    });
+    const unknown = await post('/api/auth/refresh', {
+      refreshToken: 'A'.repeat(43),
+    });
 
     assert.equal(expired.statusCode, 401);
     assert.equal(unknown.statusCode, 401);
@@ -266,23 +361,38 @@ describe('POST /api/auth/refresh', () => {
 
   test('refresh - disabled account is 401', async () => {
     const user = await createUser(testApp.app);
-    await testApp.prisma.user.update({ where: { id: user.id }, data: { active: false } });
+    await testApp.prisma.user.update({
+      where: { id: user.id },
+      data: { active: false },
+    });
 
-    const response = await post('/api/auth/refresh', { refreshToken: user.refreshToken });
+    const response = await post('/api/auth/refresh', {
+      refreshToken: user.refreshToken,
+    });
 
     assert.equal(response.statusCode, 401);
   });
 
   test('refresh - bad input is 400', async () => {
-    for (const payload of [{}, { refreshToken: '' }, { refreshToken: 'x'.repeat(201) }]) {
+    for (const payload of [
+      {},
+      { refreshToken: '' },
+      { refreshToken: 'x'.repeat(201) },
+    ]) {
       const response = await post('/api/auth/refresh', payload);
-      assert.equal(response.statusCode, 400, JSON.stringify(payload).slice(0, 60));
+      assert.equal(
+        response.statusCode,
+        400,
+        JSON.stringify(payload).slice(0, 60),
+      );
     }
   });
 
   test('refresh - database stores only a hash', async () => {
     const user = await createUser(testApp.app);
-    const rows = await testApp.prisma.refreshToken.findMany({ where: { userId: user.id } });
+    const rows = await testApp.prisma.refreshToken.findMany({
+      where: { userId: user.id },
+    });
 
     assert.equal(rows.length, 1);
     assert.notEqual(rows[0]?.tokenHash, user.refreshToken);
@@ -293,8 +403,12 @@ describe('POST /api/auth/refresh', () => {
 describe('POST /api/auth/logout', () => {
   test('logout - revokes the refresh token', async () => {
     const user = await createUser(testApp.app);
-    const response = await post('/api/auth/logout', { refreshToken: user.refreshToken });
-    const refresh = await post('/api/auth/refresh', { refreshToken: user.refreshToken });
+    const response = await post('/api/auth/logout', {
+      refreshToken: user.refreshToken,
+    });
+    const refresh = await post('/api/auth/refresh', {
+      refreshToken: user.refreshToken,
+    });
 
     assert.equal(response.statusCode, 204);
     assert.equal(response.body, '');
@@ -303,8 +417,12 @@ describe('POST /api/auth/logout', () => {
 
   test('logout - revokes tokens rotated from it', async () => {
     const user = await createUser(testApp.app);
-    const rotated = await post('/api/auth/refresh', { refreshToken: user.refreshToken });
-    await post('/api/auth/logout', { refreshToken: rotated.json().refreshToken });
+    const rotated = await post('/api/auth/refresh', {
+      refreshToken: user.refreshToken,
+    });
+    await post('/api/auth/logout', {
+      refreshToken: rotated.json().refreshToken,
+    });
 
     const refresh = await post('/api/auth/refresh', {
       refreshToken: rotated.json().refreshToken,
@@ -313,7 +431,9 @@ describe('POST /api/auth/logout', () => {
   });
 
   test('logout - unknown token is 204', async () => {
-    const response = await post('/api/auth/logout', { refreshToken: 'B'.repeat(43) });
+    const response = await post('/api/auth/logout', {
+      refreshToken: 'B'.repeat(43),
+    });
 
     assert.equal(response.statusCode, 204);
   });
@@ -332,13 +452,22 @@ describe('/api/auth/me', () => {
     const body = response.json();
 
     assert.equal(response.statusCode, 200);
-    assert.deepEqual(Object.keys(body).sort(), ['createdAt', 'email', 'id', 'name', 'role']);
+    assert.deepEqual(Object.keys(body).sort(), [
+      'createdAt',
+      'email',
+      'id',
+      'name',
+      'role',
+    ]);
     assert.equal(body.name, 'Profile Owner');
     assert.equal(response.headers['cache-control'], 'no-store');
   });
 
   test('me - 401 without token', async () => {
-    const response = await testApp.app.inject({ method: 'GET', url: '/api/auth/me' });
+    const response = await testApp.app.inject({
+      method: 'GET',
+      url: '/api/auth/me',
+    });
 
     assert.equal(response.statusCode, 401);
     assert.equal(response.json().error.code, 'UNAUTHENTICATED');
@@ -347,7 +476,10 @@ describe('/api/auth/me', () => {
 
   test('me - disabled account is 401', async () => {
     const user = await createUser(testApp.app);
-    await testApp.prisma.user.update({ where: { id: user.id }, data: { active: false } });
+    await testApp.prisma.user.update({
+      where: { id: user.id },
+      data: { active: false },
+    });
 
     assert.equal((await getMe(user.accessToken)).statusCode, 401);
   });
@@ -357,7 +489,10 @@ describe('/api/auth/me', () => {
     const response = await testApp.app.inject({
       method: 'PATCH',
       url: '/api/auth/me',
-      headers: { ...bypassHeaders(testApp.app), authorization: `Bearer ${user.accessToken}` },
+      headers: {
+        ...bypassHeaders(testApp.app),
+        authorization: `Bearer ${user.accessToken}`,
+      },
       payload: { name: '  New Name  ' },
     });
 
@@ -378,13 +513,18 @@ describe('/api/auth/me', () => {
       const response = await testApp.app.inject({
         method: 'PATCH',
         url: '/api/auth/me',
-        headers: { ...bypassHeaders(testApp.app), authorization: `Bearer ${user.accessToken}` },
+        headers: {
+          ...bypassHeaders(testApp.app),
+          authorization: `Bearer ${user.accessToken}`,
+        },
         payload,
       });
       assert.equal(response.statusCode, 400, JSON.stringify(payload));
       assert.ok(detailPaths(response).includes(path), `${path} named`);
     }
-    const stored = await testApp.prisma.user.findUnique({ where: { id: user.id } });
+    const stored = await testApp.prisma.user.findUnique({
+      where: { id: user.id },
+    });
     assert.equal(stored?.role, 'customer');
     assert.equal(stored?.email, user.email);
   });
@@ -403,7 +543,10 @@ describe('/api/auth/me', () => {
 describe('POST /api/auth/change-password', () => {
   test('change password - revokes every session', async () => {
     const user = await createUser(testApp.app);
-    const second = await post('/api/auth/login', { email: user.email, password: user.password });
+    const second = await post('/api/auth/login', {
+      email: user.email,
+      password: user.password,
+    });
     const newPassword = 'a brand new password';
 
     const response = await post(
@@ -415,11 +558,15 @@ describe('POST /api/auth/change-password', () => {
 
     assert.equal(response.statusCode, 200);
     assert.equal(body.tokenType, 'Bearer');
-    const firstRefresh = await post('/api/auth/refresh', { refreshToken: user.refreshToken });
+    const firstRefresh = await post('/api/auth/refresh', {
+      refreshToken: user.refreshToken,
+    });
     const secondRefresh = await post('/api/auth/refresh', {
       refreshToken: second.json().refreshToken,
     });
-    const newRefresh = await post('/api/auth/refresh', { refreshToken: body.refreshToken });
+    const newRefresh = await post('/api/auth/refresh', {
+      refreshToken: body.refreshToken,
+    });
     assert.equal(firstRefresh.statusCode, 401);
     assert.equal(secondRefresh.statusCode, 401);
     assert.equal(newRefresh.statusCode, 200);
@@ -434,23 +581,38 @@ describe('POST /api/auth/change-password', () => {
       user.accessToken,
     );
 
-    const oldLogin = await post('/api/auth/login', { email: user.email, password: user.password });
-    const newLogin = await post('/api/auth/login', { email: user.email, password: newPassword });
+    const oldLogin = await post('/api/auth/login', {
+      email: user.email,
+      password: user.password,
+    });
+    const newLogin = await post('/api/auth/login', {
+      email: user.email,
+      password: newPassword,
+    });
     assert.equal(oldLogin.statusCode, 401);
     assert.equal(newLogin.statusCode, 200);
   });
 
   test('change password - wrong current is 403', async () => {
     const user = await createUser(testApp.app);
-    const original = await testApp.prisma.user.findUnique({ where: { id: user.id } });
+    const original = await testApp.prisma.user.findUnique({
+      where: { id: user.id },
+    });
 
     const response = await post(
       '/api/auth/change-password',
-      { currentPassword: 'not my password', newPassword: 'a brand new password' },
+      {
+        currentPassword: 'not my password',
+        newPassword: 'a brand new password',
+      },
       user.accessToken,
     );
-    const afterward = await testApp.prisma.user.findUnique({ where: { id: user.id } });
-    const refresh = await post('/api/auth/refresh', { refreshToken: user.refreshToken });
+    const afterward = await testApp.prisma.user.findUnique({
+      where: { id: user.id },
+    });
+    const refresh = await post('/api/auth/refresh', {
+      refreshToken: user.refreshToken,
+    });
 
     assert.equal(response.statusCode, 403);
     assert.equal(response.json().error.code, 'FORBIDDEN');
@@ -461,18 +623,36 @@ describe('POST /api/auth/change-password', () => {
   test('change password - bad input is 400', async () => {
     const user = await createUser(testApp.app);
     const cases: [Record<string, unknown>, string][] = [
-      [{ currentPassword: user.password, newPassword: 'short' }, 'body.newPassword'],
-      [{ currentPassword: user.password, newPassword: 'x'.repeat(73) }, 'body.newPassword'],
+      [
+        { currentPassword: user.password, newPassword: 'short' },
+        'body.newPassword',
+      ],
+      [
+        { currentPassword: user.password, newPassword: 'x'.repeat(73) },
+        'body.newPassword',
+      ],
       [{ newPassword: 'a brand new password' }, 'body.currentPassword'],
       [
-        { currentPassword: user.password, newPassword: 'a brand new password', userId: 'x' },
+        {
+          currentPassword: user.password,
+          newPassword: 'a brand new password',
+          userId: 'x',
+        },
         'body.userId',
       ],
     ];
 
     for (const [payload, path] of cases) {
-      const response = await post('/api/auth/change-password', payload, user.accessToken);
-      assert.equal(response.statusCode, 400, JSON.stringify(payload).slice(0, 80));
+      const response = await post(
+        '/api/auth/change-password',
+        payload,
+        user.accessToken,
+      );
+      assert.equal(
+        response.statusCode,
+        400,
+        JSON.stringify(payload).slice(0, 80),
+      );
       assert.ok(detailPaths(response).includes(path), `${path} named`);
     }
   });
@@ -499,7 +679,9 @@ describe('auth with production bcrypt cost', () => {
 
   test('register - stores a cost-12 bcrypt hash', async () => {
     const user = await createUser(costlyApp.app);
-    const stored = await costlyApp.prisma.user.findUnique({ where: { id: user.id } });
+    const stored = await costlyApp.prisma.user.findUnique({
+      where: { id: user.id },
+    });
 
     assert.match(stored?.passwordHash ?? '', /^\$2b\$12\$/);
   });
@@ -518,7 +700,11 @@ describe('auth with production bcrypt cost', () => {
       return Number(process.hrtime.bigint() - start) / 1e6;
     }
     async function medianLogin(email: () => string): Promise<number> {
-      const samples = [await timeLogin(email()), await timeLogin(email()), await timeLogin(email())];
+      const samples = [
+        await timeLogin(email()),
+        await timeLogin(email()),
+        await timeLogin(email()),
+      ];
       return samples.sort((a, b) => a - b)[1] ?? 0;
     }
     const wrongPassword = await medianLogin(() => user.email);

@@ -22,7 +22,10 @@ describe('health', () => {
   });
 
   test('health - liveness returns ok', async () => {
-    const response = await testApp.app.inject({ method: 'GET', url: '/health' });
+    const response = await testApp.app.inject({
+      method: 'GET',
+      url: '/health',
+    });
 
     assert.equal(response.statusCode, 200);
     assert.deepEqual(response.json(), { status: 'ok' });
@@ -42,7 +45,10 @@ describe('health', () => {
   test('ready - 503 while shutting down', async () => {
     testApp.app.readiness.shuttingDown = true;
     try {
-      const response = await testApp.app.inject({ method: 'GET', url: '/ready' });
+      const response = await testApp.app.inject({
+        method: 'GET',
+        url: '/ready',
+      });
 
       assert.equal(response.statusCode, 503);
       assert.equal(response.json().error.code, 'SERVICE_UNAVAILABLE');
@@ -57,23 +63,33 @@ describe('ready with failing dependencies', () => {
     const testApp = await buildTestApp({ redisUrl: UNREACHABLE_REDIS_URL });
     try {
       await testApp.prisma.$queryRaw`SELECT 1`;
-      const response = await testApp.app.inject({ method: 'GET', url: '/ready' });
+      const response = await testApp.app.inject({
+        method: 'GET',
+        url: '/ready',
+      });
       const error = response.json().error;
 
       assert.equal(response.statusCode, 503);
       assert.equal(error.code, 'SERVICE_UNAVAILABLE');
       assert.match(error.message, /redis/);
       assert.doesNotMatch(error.message, /database/);
-      assert.deepEqual(error.details, [{ path: 'redis', message: 'redis is unreachable' }]);
+      assert.deepEqual(error.details, [
+        { path: 'redis', message: 'redis is unreachable' },
+      ]);
     } finally {
       await testApp.close();
     }
   });
 
   test('ready - 503 names unreachable database', async () => {
-    const testApp = await buildTestApp({ databaseUrl: UNREACHABLE_DATABASE_URL });
+    const testApp = await buildTestApp({
+      databaseUrl: UNREACHABLE_DATABASE_URL,
+    });
     try {
-      const response = await testApp.app.inject({ method: 'GET', url: '/ready' });
+      const response = await testApp.app.inject({
+        method: 'GET',
+        url: '/ready',
+      });
       const error = response.json().error;
 
       assert.equal(response.statusCode, 503);
@@ -88,7 +104,10 @@ describe('ready with failing dependencies', () => {
     const testApp = await buildTestApp({ redisUrl: undefined });
     try {
       await testApp.prisma.$queryRaw`SELECT 1`;
-      const response = await testApp.app.inject({ method: 'GET', url: '/ready' });
+      const response = await testApp.app.inject({
+        method: 'GET',
+        url: '/ready',
+      });
 
       assert.equal(response.statusCode, 200);
       assert.equal(response.json().checks.redis, 'memory');
