@@ -89,8 +89,8 @@ export async function findAdminOrder(
 }
 
 /**
- * Changes an order's status through the state machine; returns null when
- * no order has this number.
+ * Changes an order's status through the state machine. Returns null
+ * when no order has this number.
  */
 export async function changeAdminOrderStatus(
   prisma: PrismaClient,

@@ -58,7 +58,7 @@ export async function findAdminProduct(
   return db.product.findUnique({ where: { id }, include: adminProductInclude });
 }
 
-/** Creates a product; raises CONFLICT on a used SKU or slug. */
+/** Creates a product. Raises CONFLICT on a used SKU or slug. */
 export async function createAdminProduct(
   db: Db,
   body: CreateProductBody,
@@ -84,7 +84,7 @@ export async function createAdminProduct(
 
 /**
  * Changes the given fields of a product. Returns null when it does not
- * exist; raises CONFLICT on a used SKU or slug.
+ * exist, and raises CONFLICT on a used SKU or slug.
  */
 export async function updateAdminProduct(
   db: Db,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
-/** Largest quantity of one product a cart line or order line may hold. */
+/** Maximum quantity of one product in a cart line or order line. */
 export const MAX_LINE_QUANTITY = 99;
 
-/** Largest number of different products in one cart. */
+/** Maximum number of different products in one cart. */
 export const MAX_CART_LINES = 50;
 
 export const quantitySchema = z.int().min(1).max(MAX_LINE_QUANTITY);

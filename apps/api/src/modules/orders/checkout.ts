@@ -10,8 +10,8 @@ import { compareByProductId, findOrder } from './service.js';
 const MAX_ORDER_TOTAL_CENTS = 2_147_483_647;
 
 // Key of the transaction-scoped advisory lock that serializes order number
-// allocation. Any fixed 64-bit value works; it only has to differ from the
-// other advisory locks of the database.
+// allocation. Any fixed 64-bit value works, as long as no other advisory
+// lock of the database uses it.
 const ORDER_NUMBER_LOCK_KEY = 7_346_021_913n;
 
 // Six digits give 999,999 orders per year. Wider numbers would break the
@@ -59,12 +59,12 @@ export async function checkout(
     );
     const order = await findOrder(prisma, { id: orderId });
     if (order === null)
-      throw new Error(`Order ${orderId} vanished after commit`);
+      throw new Error(`Order ${orderId} not found after commit`);
     return { order, replayed: false };
   } catch (error) {
-    // The key row is the first insert of the transaction. A parallel request
-    // with the same key waits on its unique index and fails here once the
-    // first request commits; it then returns the committed order.
+    // The key row is the first insert of the transaction. A parallel
+    // request with the same key waits on its unique index until the first
+    // request commits. It then fails here and returns the committed order.
     if (!isUniqueViolation(error)) throw error;
 
     const winner = await findEarlierCheckout(prisma, input, requestHash);
@@ -227,7 +227,7 @@ async function takeStock(
   }
 
   // Lines of products that are no longer active are not shown in the cart
-  // and are not sold; emptying the cart removes them too.
+  // and are not sold. Emptying the cart removes them too.
   const cartLines = await tx.cartItem.findMany({
     where: { cart: { userId }, product: { status: 'active' } },
     select: { productId: true, quantity: true },
@@ -236,8 +236,9 @@ async function takeStock(
     throw new AppError('CART_EMPTY');
   }
 
-  // Updating rows in product id order means two checkouts that share
-  // products lock them in the same order and cannot deadlock.
+  // Two checkouts that share products update them in the same order (by
+  // product id), so their stock updates cannot wait on each other in a
+  // cycle.
   cartLines.sort(compareByProductId);
 
   const lines: OrderLine[] = [];
@@ -310,7 +311,9 @@ async function allocateOrderNumber(
   const counter =
     latest === null ? 1 : Number(latest.number.slice(prefix.length)) + 1;
   if (counter > MAX_ORDERS_PER_YEAR) {
-    throw new Error(`Order numbers of ${prefix}* are used up`);
+    throw new Error(
+      `Cannot allocate an order number: ${prefix}* reached ${MAX_ORDERS_PER_YEAR}`,
+    );
   }
 
   return prefix + String(counter).padStart(ORDER_COUNTER_DIGITS, '0');

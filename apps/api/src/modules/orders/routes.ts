@@ -15,7 +15,7 @@ import {
 import { changeOrderStatus, findOrder, listOrders } from './service.js';
 
 export interface OrdersRoutesOptions {
-  /** Charges each order; the mock provider when not given. */
+  /** Provider that charges each order. Defaults to the mock provider. */
   paymentProvider?: PaymentProvider;
 }
 

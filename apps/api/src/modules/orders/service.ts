@@ -170,7 +170,8 @@ async function restockItems(
   tx: Prisma.TransactionClient,
   items: { productId: string | null; quantity: number }[],
 ): Promise<void> {
-  // Same lock order as checkout (by product id) so the two cannot deadlock.
+  // Same lock order as checkout (by product id), so a restock and a
+  // checkout cannot wait on each other's product rows in a cycle.
   // Items of a deleted product have no productId and nothing to restock.
   const lines = items.flatMap(({ productId, quantity }) =>
     productId === null ? [] : [{ productId, quantity }],

@@ -75,11 +75,11 @@ interface OrderBody {
 }
 
 function checkout(
-  who: Shopper | null,
+  buyer: Shopper | null,
   payload: unknown = validCheckoutBody,
   key: string | null = newIdempotencyKey(),
 ) {
-  return send(app, who, {
+  return send(app, buyer, {
     method: 'POST',
     url: '/api/orders',
     headers: key === null ? {} : { 'idempotency-key': key },

@@ -209,7 +209,7 @@ test('cancel order - second cancel is 409 and restocks once', async () => {
   assert.equal(await stockOf(lamp.id), 10);
 });
 
-test('cancel order - shipped or delivered is 409', async () => {
+test('cancel order - later statuses are 409', async () => {
   for (const status of ['shipped', 'delivered', 'refunded'] as const) {
     const order = await placeOrder(app, shopper, lamp.id, 1);
     await prisma.order.update({ where: { id: order.id }, data: { status } });
