@@ -39,9 +39,10 @@ async function seedEmbedded(
 
     // Printed, not logged: these are fixed development passwords that the
     // developer needs to read, and the logger redacts password fields.
+    const emailWidth = Math.max(...result.accounts.map((a) => a.email.length));
     const lines = result.accounts.map(
       (account) =>
-        `  ${account.role.padEnd(8)} ${account.email}  ${account.password}`,
+        `  ${account.role.padEnd(8)}  ${account.email.padEnd(emailWidth)}  ${account.password}`,
     );
     process.stdout.write(`\nDevelopment accounts:\n${lines.join('\n')}\n\n`);
   } finally {
