@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 
 import { AppError } from '../../errors.js';
 import { createLoginThrottle } from './login-throttle.js';
@@ -203,6 +204,9 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
           'Revoke a refresh token and every token rotated from the same sign-in',
         tags: ['auth'],
         body: logoutBody,
+        response: {
+          204: z.null().describe('No content: the token family is revoked'),
+        },
       },
     },
     async (request, reply) => {
