@@ -36,7 +36,7 @@ export interface RateLimitPluginOptions {
 type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
 
 // Liveness and readiness probes come from the orchestrator every few
-// seconds and must keep answering while a client is being limited.
+// seconds and must keep responding while a client is being limited.
 const UNLIMITED_ROUTES = new Set(['/health', '/ready']);
 
 function policyFor(request: FastifyRequest): PolicyName {

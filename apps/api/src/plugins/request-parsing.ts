@@ -5,10 +5,10 @@ import secureJson from 'secure-json-parse';
 import { AppError } from '../errors.js';
 
 // The only Content-Type a request body may have: the exact lowercase media
-// type, optionally with `; charset=utf-8`. Media types are case-insensitive
-// in RFC 9110, but proxies and frameworks disagree on odd casing and on
-// whitespace before the parameter, so anything else is 415 rather than a
-// guess that a WAF in front of the API might make differently.
+// type, optionally with `; charset=utf-8`. RFC 9110 makes media types
+// case-insensitive, but proxies and frameworks disagree on odd casing and
+// on whitespace before the parameter. A WAF in front of the API might read
+// such a header differently from this parser, so anything else is 415.
 const JSON_CONTENT_TYPE = /^application\/json(?:; ?charset=utf-8)?$/i;
 const JSON_MEDIA_TYPE = 'application/json';
 

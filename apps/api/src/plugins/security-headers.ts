@@ -55,9 +55,10 @@ export function applySecurityHeaders(reply: FastifyReply): void {
 }
 
 /**
- * Fastify's `frameworkErrors` option: answers a request that failed before
- * routing (a malformed URL, an over-long path parameter) with the baseline
- * headers and the API's error body, which the default answer lacks.
+ * Sends the baseline headers and the API's error body for a request that
+ * failed before routing, such as a malformed URL or an over-long path
+ * parameter. Fastify calls it through its `frameworkErrors` option, and
+ * its default reply for these errors has neither.
  */
 export function handleFrameworkError(
   error: FastifyError,

@@ -64,6 +64,14 @@ before(async () => {
     }),
   );
   responses.set('500', await app.inject({ method: 'GET', url: '/test/failure' }));
+  responses.set(
+    '200 cross-origin',
+    await app.inject({
+      method: 'GET',
+      url: '/api/categories',
+      headers: { origin: 'https://attacker.example' },
+    }),
+  );
 
   let limited: LightMyRequestResponse | undefined;
   for (let attempt = 0; attempt < 10 && limited?.statusCode !== 429; attempt++) {
@@ -107,6 +115,15 @@ describe('security headers', () => {
   test('security headers - no Server header', () => {
     for (const [label, response] of responses) {
       assert.equal(response.headers.server, undefined, label);
+    }
+  });
+
+  test('security headers - no CORS headers', () => {
+    for (const [label, response] of responses) {
+      const cors = Object.keys(response.headers).filter((name) =>
+        name.startsWith('access-control-'),
+      );
+      assert.deepEqual(cors, [], label);
     }
   });
 

@@ -22,9 +22,9 @@ let testApp: SecurityTestApp;
 let active: TestAccount;
 let disabled: TestAccount;
 // CPU time of this process (bcrypt runs on libuv worker threads, which
-// count too) measures the work a login does. Wall time is recorded for the
-// report; on a shared two-core machine other test processes add noise to
-// it that says nothing about the login path.
+// count too) measures the work a login does. Wall time is only reported,
+// because on a shared two-core machine other test processes add noise to
+// it that is unrelated to the login path.
 const timings: Record<Kind, number[]> = {
   'unknown email': [],
   'wrong password': [],

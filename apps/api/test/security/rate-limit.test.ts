@@ -4,16 +4,23 @@ import { after, before, describe, test } from 'node:test';
 
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { createAccount, startSecurityApp, type SecurityTestApp } from './support.js';
 
 const BYPASS_TOKEN = randomBytes(32).toString('base64url');
 
+let database: TestDatabase;
 let testApp: SecurityTestApp;
 let app: FastifyInstance;
 
+// Every app of this file shares one database, because starting an
+// embedded one per app would take seconds each. Each app still gets its
+// own Redis key prefix, so their counters stay apart.
 before(async () => {
+  database = await createTestDatabase();
   testApp = await startSecurityApp({
+    database,
     env: { BCRYPT_COST: '4', RATE_LIMIT_BYPASS_TOKEN: BYPASS_TOKEN },
   });
   app = testApp.app;
@@ -21,6 +28,7 @@ before(async () => {
 
 after(async () => {
   await testApp.close();
+  await database.drop();
 });
 
 // An invalid body keeps bcrypt out of the loop: the limit is checked
@@ -70,7 +78,8 @@ describe('login rate limit', () => {
     const response = await login(app, '203.0.113.3');
     const retryAfter = Number(response.headers['retry-after']);
 
-    assert.ok(retryAfter > 0 && retryAfter <= 900, `Retry-After ${retryAfter}`);
+    assert.ok(retryAfter > 0, `Retry-After ${retryAfter}`);
+    assert.ok(retryAfter <= 900, `Retry-After ${retryAfter}`);
     assert.equal(response.headers['ratelimit-limit'], '5');
     assert.equal(response.headers['ratelimit-remaining'], '0');
     assert.equal(Number(response.headers['ratelimit-reset']), retryAfter);
@@ -204,7 +213,7 @@ describe('rate limit bypass', () => {
   });
 
   test('rate limit bypass - off without a configured token', async () => {
-    const plain = await startSecurityApp({ env: { BCRYPT_COST: '4' } });
+    const plain = await startSecurityApp({ database, env: { BCRYPT_COST: '4' } });
 
     try {
       const codes = await statuses(6, () =>
@@ -217,9 +226,22 @@ describe('rate limit bypass', () => {
   });
 });
 
+describe('rate limit configuration', () => {
+  test('rate limit configuration - short bypass token stops startup', () => {
+    assert.throws(
+      () => loadConfig({ NODE_ENV: 'test', RATE_LIMIT_BYPASS_TOKEN: 'x'.repeat(31) }),
+      ConfigError,
+    );
+  });
+
+  test('rate limit configuration - trust proxy true is rejected', () => {
+    assert.throws(() => loadConfig({ NODE_ENV: 'test', TRUST_PROXY_HOPS: 'true' }), ConfigError);
+  });
+});
+
 describe('rate limit behind a proxy', () => {
   test('rate limit behind a proxy - clients have separate budgets', async () => {
-    const proxied = await startSecurityApp({ env: { TRUST_PROXY_HOPS: '1' } });
+    const proxied = await startSecurityApp({ database, env: { TRUST_PROXY_HOPS: '1' } });
     const viaProxy = (client: string) =>
       login(proxied.app, '10.1.0.1', { 'x-forwarded-for': client });
 
@@ -235,11 +257,11 @@ describe('rate limit behind a proxy', () => {
   });
 
   test('rate limit behind a proxy - client cannot add hops', async () => {
-    const proxied = await startSecurityApp({ env: { TRUST_PROXY_HOPS: '1' } });
+    const proxied = await startSecurityApp({ database, env: { TRUST_PROXY_HOPS: '1' } });
 
     try {
-      // Only the address the trusted proxy appended counts; the forged
-      // entries the client put before it are ignored.
+      // Only the address that the trusted proxy appended counts. The
+      // forged entries that the client put before it are ignored.
       const codes = await statuses(6, (attempt) =>
         login(proxied.app, '10.1.0.1', {
           'x-forwarded-for': `10.9.9.${attempt}, 198.51.100.12`,
@@ -253,16 +275,6 @@ describe('rate limit behind a proxy', () => {
 });
 
 describe('rate limit store', { skip: process.env.REDIS_URL ? false : 'REDIS_URL is unset' }, () => {
-  let database: TestDatabase;
-
-  before(async () => {
-    database = await createTestDatabase();
-  });
-
-  after(async () => {
-    await database.drop();
-  });
-
   test('rate limit store - two instances share the counters', async () => {
     const redisKeyPrefix = `test:security:shared:${randomUUID()}:`;
     const first = await startSecurityApp({ database, redisKeyPrefix });
@@ -283,7 +295,7 @@ describe('rate limit store', { skip: process.env.REDIS_URL ? false : 'REDIS_URL 
 
 describe('rate limit memory fallback', () => {
   test('rate limit memory fallback - logs that counters are local', async () => {
-    const local = await startSecurityApp({ env: { REDIS_URL: '' } });
+    const local = await startSecurityApp({ database, env: { REDIS_URL: '' } });
 
     try {
       const warning = local.logs.lines.find((line) =>
@@ -297,7 +309,7 @@ describe('rate limit memory fallback', () => {
   });
 
   test('rate limit memory fallback - still limits', async () => {
-    const local = await startSecurityApp({ env: { REDIS_URL: '' } });
+    const local = await startSecurityApp({ database, env: { REDIS_URL: '' } });
 
     try {
       const codes = await statuses(6, () => login(local.app, '203.0.113.60'));

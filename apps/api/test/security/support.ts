@@ -90,12 +90,16 @@ export async function startSecurityApp(
   };
 }
 
-/** Returns a documentation address (RFC 5737) unique within a test file. */
 let addressCounter = 0;
+
+/**
+ * Returns the next of 250 documentation addresses (RFC 5737), so that
+ * requests of one test file do not share a per-address budget.
+ */
 export function nextAddress(): string {
   addressCounter += 1;
 
-  return `198.51.100.${addressCounter % 250}`;
+  return `198.51.100.${(addressCounter % 250) + 1}`;
 }
 
 export interface TestAccount {

@@ -35,8 +35,8 @@ export interface LoginThrottle {
   reset(email: string): Promise<void>;
 }
 
-// The key holds a hash of the normalised address, so Redis stores no
-// email and `Ann@X.test` and `ann@x.test` share one counter.
+// The key is a hash of the normalised address, so Redis stores no email
+// and `Ann@X.test` and `ann@x.test` share one counter.
 function accountKey(email: string): string {
   return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
 }
