@@ -35,7 +35,7 @@ async function signInCookies(stack) {
     ]);
 
     // Put one product in the cart, so the cart page is measured with content.
-    const productLink = page.locator('.product-card h3 a').first();
+    const productLink = page.locator('.product-card__title a').first();
     await productLink.click();
     await page.waitForURL(/\/products\//);
     const productUrl = page.url();

@@ -49,7 +49,7 @@ export default async function HomePage() {
             <Link href="/products">Browse all products</Link>.
           </p>
         ) : (
-          <ProductGrid products={featured.items} />
+          <ProductGrid products={featured.items} headingLevel={3} />
         )}
       </section>
     </>

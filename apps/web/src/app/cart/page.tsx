@@ -38,7 +38,7 @@ export default async function CartPage({
               <thead>
                 <tr>
                   <th scope="col">Product</th>
-                  <th scope="col" className="num">
+                  <th scope="col" className="num hide-narrow">
                     Price
                   </th>
                   <th scope="col">Quantity</th>
@@ -58,7 +58,7 @@ export default async function CartPage({
                         {item.name}
                       </Link>
                     </td>
-                    <td className="num">
+                    <td className="num hide-narrow">
                       {formatMoney(item.unitPriceCents, cart.currency)}
                     </td>
                     <td>

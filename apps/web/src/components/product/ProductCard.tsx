@@ -5,7 +5,17 @@ import type { ProductSummary } from '@/lib/api/types';
 import { Price } from './Price';
 import { StockState } from './StockState';
 
-export function ProductCard({ product }: { product: ProductSummary }) {
+type HeadingLevel = 2 | 3;
+
+export function ProductCard({
+  product,
+  headingLevel,
+}: {
+  product: ProductSummary;
+  headingLevel: HeadingLevel;
+}) {
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
+
   return (
     <article className="product-card">
       {product.imageUrl ? (
@@ -17,11 +27,11 @@ export function ProductCard({ product }: { product: ProductSummary }) {
           loading="lazy"
         />
       ) : null}
-      <h3>
+      <Heading className="product-card__title">
         <Link href={`/products/${encodeURIComponent(product.slug)}`}>
           {product.name}
         </Link>
-      </h3>
+      </Heading>
       <Price
         cents={product.priceCents}
         compareAtCents={product.compareAtPriceCents}
@@ -32,12 +42,22 @@ export function ProductCard({ product }: { product: ProductSummary }) {
   );
 }
 
-export function ProductGrid({ products }: { products: ProductSummary[] }) {
+/**
+ * Product cards in a responsive grid. `headingLevel` keeps the heading
+ * outline intact: 2 directly under the page's h1, 3 under a section's h2.
+ */
+export function ProductGrid({
+  products,
+  headingLevel = 2,
+}: {
+  products: ProductSummary[];
+  headingLevel?: HeadingLevel;
+}) {
   return (
     <ul className="product-grid">
       {products.map((product) => (
         <li key={product.id}>
-          <ProductCard product={product} />
+          <ProductCard product={product} headingLevel={headingLevel} />
         </li>
       ))}
     </ul>
