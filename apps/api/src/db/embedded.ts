@@ -32,6 +32,20 @@ export const DEFAULT_EMBEDDED_PORT = 54329;
 // migration runner and test helpers open a few more.
 const DEFAULT_MAX_CONNECTIONS = 20;
 
+/** Raised when another running process has the data folder open. */
+export class EmbeddedDatabaseInUseError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly ownerPid: number,
+  ) {
+    super(
+      `The embedded database in ${dataDir} is in use by process ${ownerPid}. ` +
+        'Stop that process or set EMBEDDED_DB_DIR to another folder.',
+    );
+    this.name = 'EmbeddedDatabaseInUseError';
+  }
+}
+
 function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -58,11 +72,8 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
 
       const owner = Number.parseInt(await readFile(lockPath, 'utf8'), 10);
-      if (Number.isInteger(owner) && owner !== process.pid && isProcessAlive(owner)) {
-        throw new Error(
-          `The embedded database in ${dataDir} is in use by process ${owner}. ` +
-            'Stop that process or set EMBEDDED_DB_DIR to another folder.',
-        );
+      if (Number.isInteger(owner) && isProcessAlive(owner)) {
+        throw new EmbeddedDatabaseInUseError(dataDir, owner);
       }
       await rm(lockPath, { force: true });
     }
