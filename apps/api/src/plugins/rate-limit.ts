@@ -35,6 +35,13 @@ export interface RateLimitPluginOptions {
 
 type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** True when the request carried the valid load-test bypass token. */
+    rateLimitBypassed: boolean;
+  }
+}
+
 // Liveness and readiness probes come from the orchestrator every few
 // seconds and must keep responding while a client is being limited.
 const UNLIMITED_ROUTES = new Set(['/health', '/ready']);
@@ -157,6 +164,7 @@ async function rateLimitPlugin(
     }),
   };
   const isBypass = createBypassCheck(options.bypassToken);
+  app.decorateRequest('rateLimitBypassed', false);
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.method === 'GET' && UNLIMITED_ROUTES.has(request.routeOptions.url ?? '')) {
@@ -164,6 +172,7 @@ async function rateLimitPlugin(
     }
 
     if (isBypass(request)) {
+      request.rateLimitBypassed = true;
       request.securityEvent('rate_limit_bypass_used', {
         method: request.method,
         url: request.url,

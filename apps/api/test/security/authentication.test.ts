@@ -230,3 +230,31 @@ describe('token rejection', () => {
     assert.equal(response.statusCode, 200);
   });
 });
+
+describe('account lockout with the bypass token', () => {
+  test('account lockout with the bypass token - parallel sign-ins pass', async () => {
+    const token = randomBytes(32).toString('base64url');
+    const loadTest = await startSecurityApp({
+      env: { BCRYPT_COST: '4', RATE_LIMIT_BYPASS_TOKEN: token },
+    });
+
+    try {
+      const user = await createAccount(loadTest.app);
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          loadTest.app.inject({
+            method: 'POST',
+            url: '/api/auth/login',
+            headers: { 'x-load-test-bypass': token },
+            payload: { email: user.email, password: user.password },
+          }),
+        ),
+      );
+      const signedIn = responses.filter((response) => response.statusCode === 200).length;
+
+      assert.equal(signedIn, 20);
+    } finally {
+      await loadTest.close();
+    }
+  });
+});

@@ -120,7 +120,11 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
 
       // Taken before the password is compared, so parallel guesses for one
       // account cannot all pass while the first ones are still hashing.
-      const attempt = await loginThrottle.consume(email);
+      // A load test with the bypass token signs one account in many times
+      // in parallel, which the lock would otherwise stop.
+      const attempt = request.rateLimitBypassed
+        ? { allowed: true as const }
+        : await loginThrottle.consume(email);
       if (!attempt.allowed) {
         if (attempt.lockStarted)
           request.securityEvent('account_locked', { email });
