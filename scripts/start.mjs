@@ -35,9 +35,13 @@ function isStale(output, inputs) {
   );
 }
 
-function run(command, args) {
+function run(command, args, runEnv = env) {
   console.log(`> ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { cwd: root, env, stdio: 'inherit' });
+  const result = spawnSync(command, args, {
+    cwd: root,
+    env: runEnv,
+    stdio: 'inherit',
+  });
   if (result.status !== 0) {
     console.error(
       `${command} ${args.join(' ')} failed with exit code ${result.status}`,
@@ -47,7 +51,7 @@ function run(command, args) {
 }
 
 // The processes to run. Each is built first when its sources are newer than
-// its build output. The storefront adds its entry here.
+// its build output.
 const services = [
   {
     name: 'api',
@@ -72,6 +76,35 @@ const services = [
     command: process.execPath,
     args: [join(root, 'apps/api/dist/server.js')],
   },
+  // The storefront always runs its production build: `next build` and
+  // `next start` expect NODE_ENV=production, whatever the API runs with.
+  // It reaches the API at API_URL (default http://127.0.0.1:4000).
+  {
+    name: 'web',
+    env: { ...env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+    build() {
+      const web = join(root, 'apps/web');
+      const inputs = ['src', 'next.config.ts', 'package.json'];
+      if (
+        isStale(
+          join(web, '.next/BUILD_ID'),
+          inputs.map((input) => join(web, input)),
+        )
+      ) {
+        run(npm, ['run', 'build', '-w', 'apps/web'], this.env);
+      }
+    },
+    command: process.execPath,
+    args: [
+      join(root, 'node_modules/next/dist/bin/next'),
+      'start',
+      join(root, 'apps/web'),
+      '--port',
+      process.env.WEB_PORT || '3000',
+      '--hostname',
+      process.env.WEB_HOST || '127.0.0.1',
+    ],
+  },
 ];
 
 for (const service of services) service.build();
@@ -81,7 +114,7 @@ const children = services.map((service) => {
   // child once, forwarded below, and not a second time from the terminal.
   const child = spawn(service.command, service.args, {
     cwd: root,
-    env,
+    env: service.env ?? env,
     stdio: 'inherit',
     detached: true,
   });
