@@ -6,10 +6,12 @@ import { after, before, test } from 'node:test';
 
 import pg from 'pg';
 
+import { createPrismaClient } from '../../src/db/client.js';
 import {
   EmbeddedDatabaseInUseError,
   startEmbeddedPostgres,
 } from '../../src/db/embedded.js';
+import { applyMigrations } from '../../src/db/migrate.js';
 
 let parentDir: string;
 
@@ -90,6 +92,53 @@ test('embedded postgres - serves ten clients with extensions', async () => {
     assert.equal(citext.rows[0]?.equal, true);
   } finally {
     await Promise.all(clients.map((client) => client.end().catch(() => {})));
+    await server.stop();
+  }
+});
+
+// Checkout relies on these patterns: parallel transactions, a conditional
+// UPDATE that never takes stock below zero, and SELECT ... FOR UPDATE.
+test('embedded postgres - prisma transactions keep stock consistent', async () => {
+  const server = await startEmbeddedPostgres({ dataDir: 'memory://', port: 0 });
+  const prisma = createPrismaClient(server.url, { poolSize: 10 });
+  try {
+    await applyMigrations(server.url);
+    const category = await prisma.category.create({ data: { slug: 'audio', name: 'Audio' } });
+    const product = await prisma.product.create({
+      data: {
+        sku: 'HP-1',
+        slug: 'headphones',
+        name: 'Headphones',
+        priceCents: 9900,
+        stock: 5,
+        status: 'active',
+        categoryId: category.id,
+      },
+    });
+
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 20 }, () =>
+        prisma.$transaction(async (tx) => {
+          await tx.$queryRaw`SELECT id FROM products WHERE id = ${product.id}::uuid FOR UPDATE`;
+          const updated = await tx.product.updateMany({
+            where: { id: product.id, stock: { gte: 1 } },
+            data: { stock: { decrement: 1 } },
+          });
+          if (updated.count !== 1) throw new Error('out of stock');
+        }),
+      ),
+    );
+    const reads = await Promise.all(
+      Array.from({ length: 20 }, () => prisma.product.findUnique({ where: { id: product.id } })),
+    );
+
+    const succeeded = attempts.filter((attempt) => attempt.status === 'fulfilled').length;
+    assert.equal(succeeded, 5);
+    const final = await prisma.product.findUniqueOrThrow({ where: { id: product.id } });
+    assert.equal(final.stock, 0);
+    assert.ok(reads.every((row) => row?.id === product.id), 'parallel reads return the product');
+  } finally {
+    await prisma.$disconnect();
     await server.stop();
   }
 });

@@ -27,10 +27,24 @@ after(async () => {
   await rm(scratchDir, { recursive: true, force: true });
 });
 
+let embedded: TestDatabase | undefined;
+
+// Returns the URL of a database without tables. An embedded server takes
+// seconds to start, so without DATABASE_URL one server is reused and its
+// schema emptied between tests, which run one after another.
 async function emptyDatabase(): Promise<string> {
-  const database = await createTestDatabase({ migrated: false });
-  databases.push(database);
-  return database.url;
+  if (process.env.DATABASE_URL) {
+    const database = await createTestDatabase({ migrated: false });
+    databases.push(database);
+    return database.url;
+  }
+
+  if (!embedded) {
+    embedded = await createTestDatabase({ migrated: false });
+    databases.push(embedded);
+  }
+  await query(embedded.url, 'DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+  return embedded.url;
 }
 
 async function query<T extends pg.QueryResultRow>(
