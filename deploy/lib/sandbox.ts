@@ -1,8 +1,8 @@
 // Runs a command the way the Kubernetes manifests run the shop's
-// containers, without a container runtime: under bubblewrap (bwrap), as
-// the manifests' non-root UID/GID, with the repository mounted read-only
-// at /app (the image's layout) and only the manifests' emptyDir paths
-// writable.
+// containers, but without a container runtime. The command runs under
+// bubblewrap (bwrap) as the manifests' non-root UID/GID. The repository is
+// mounted read-only at /app, the images' layout, and only the manifests'
+// emptyDir paths are writable.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { dirname } from 'node:path';
