@@ -86,9 +86,33 @@ export function sandboxArguments(
 }
 
 /**
+ * Return true when the sandbox UID/GID can read the repository on the
+ * host, which bwrap needs because it runs as that user when started by
+ * root through setpriv.
+ */
+function uidCanReadRepository(options: SandboxOptions): boolean {
+  const result = spawnSync('setpriv', [
+    `--reuid=${options.uid}`,
+    `--regid=${options.gid}`,
+    '--clear-groups',
+    '--',
+    'test',
+    '-r',
+    `${options.repositoryRoot}/package.json`,
+  ]);
+  return result.status === 0;
+}
+
+/**
  * Start a command in the sandbox. When this process runs as root, the
  * command first drops to the sandbox UID/GID with setpriv, so it is
  * unprivileged on the host as well as inside its user namespace.
+ *
+ * NOTE: if that UID cannot read the repository (a checkout under a
+ * private home folder, for example), root starts bwrap itself. The command
+ * still runs as the sandbox UID without capabilities and with the same
+ * read-only mounts, but files of the host's root user then appear to be
+ * its own.
  */
 export function startSandboxed(
   options: SandboxOptions,
@@ -102,8 +126,8 @@ export function startSandboxed(
   }
 
   const args = sandboxArguments(options, command);
-  const asRoot = process.getuid?.() === 0;
-  const [program, programArgs] = asRoot
+  const dropToUid = process.getuid?.() === 0 && uidCanReadRepository(options);
+  const [program, programArgs] = dropToUid
     ? [
         'setpriv',
         [
