@@ -2,8 +2,8 @@
 // database (migrated and seeded), the built API, and the production build
 // of the storefront, each on a free port of 127.0.0.1.
 //
-// Needs DATABASE_URL (a server where CREATE DATABASE is allowed) and
-// REDIS_URL. Usage:
+// Uses the PostgreSQL server in DATABASE_URL (CREATE DATABASE must be
+// allowed) and REDIS_URL, or the local default servers. Usage:
 //   const stack = await startStack();
 //   ... fetch(`${stack.webUrl}/`) ...
 //   await stack.stop();
@@ -254,13 +254,10 @@ export async function startWebServer(options: {
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const serverUrl = process.env.DATABASE_URL;
-  const redisUrl = process.env.REDIS_URL;
-  if (!serverUrl)
-    throw new Error(
-      'DATABASE_URL is missing: set it to a PostgreSQL server URL',
-    );
-  if (!redisUrl) throw new Error('REDIS_URL is missing: set it to a Redis URL');
+  // The same defaults as .ci/run and npm run bench: the local servers.
+  const serverUrl =
+    process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+  const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
   ensureBuilt();
 
