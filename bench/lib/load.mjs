@@ -19,9 +19,10 @@ export async function runLoad({
     connections,
     duration: seconds,
     pipelining: 1,
-    // Login at 50 connections queues behind bcrypt for seconds, so
-    // autocannon's default 10 s timeout would count slow responses as errors.
-    timeout: 30,
+    // Login at 50 connections queues behind bcrypt for tens of seconds on
+    // a 2-core machine, so autocannon's default 10 s timeout would count
+    // slow responses as errors.
+    timeout: 120,
     headers,
     setupClient(client) {
       client.setRequests(requestsForClient(clientIndex));

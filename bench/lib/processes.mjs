@@ -8,11 +8,11 @@ const CLOCK_TICKS = Number(
 );
 
 /**
- * Starts `node script` with stdout and stderr appended to `logFile`.
+ * Starts `node script` with stdout and stderr written to `logFile`, which it truncates.
  * Returns the child, whose pid is the node process itself, not a shell.
  */
 export function startNodeProcess(script, { args = [], env, cwd, logFile }) {
-  const log = openSync(logFile, 'a');
+  const log = openSync(logFile, 'w');
   const child = spawn(process.execPath, [script, ...args], {
     cwd,
     env,
@@ -117,7 +117,7 @@ export function startMemorySampler(pid, intervalMs = 100) {
   };
 }
 
-/** CPU time used so far by one process (user + system), in seconds. */
+/** CPU time used so far by one process (user + system), in seconds, or null once it has exited. */
 function processCpuSeconds(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -126,7 +126,7 @@ function processCpuSeconds(pid) {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
   } catch {
-    return 0;
+    return null;
   }
 }
 
@@ -189,8 +189,9 @@ export function cpuUseBetween(start, end) {
   for (const [label, endTimes] of Object.entries(end.perGroup)) {
     const startTimes = start.perGroup[label] ?? {};
     let used = 0;
-    for (const [pid, cpu] of Object.entries(endTimes))
-      used += cpu - (startTimes[pid] ?? 0);
+    for (const [pid, cpu] of Object.entries(endTimes)) {
+      if (cpu !== null) used += cpu - (startTimes[pid] ?? 0);
+    }
     groups[label] = used / seconds;
   }
   groups.autocannon = (end.self - start.self) / seconds;

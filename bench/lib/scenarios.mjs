@@ -68,7 +68,13 @@ export async function registerAccounts(baseUrl, headers, count, runId) {
   return accounts;
 }
 
-export function apiScenarios({ catalog, accounts, baseUrl, headers, seconds }) {
+export function apiScenarios({
+  catalog,
+  accounts,
+  baseUrl,
+  headers,
+  loginSeconds,
+}) {
   const { slugs, terms } = catalog;
   return [
     {
@@ -105,10 +111,9 @@ export function apiScenarios({ catalog, accounts, baseUrl, headers, seconds }) {
       request: 'POST /api/auth/login',
       // An autocannon warm-up would leave 50 logins queued behind bcrypt
       // when it stops, and the server would still hash them during the
-      // measured run. A few single logins warm the route instead, and the
-      // longer run gives enough completed logins for a stable rate.
+      // measured run. A few single logins warm the route instead.
       warmup: false,
-      measuredSeconds: seconds * 2,
+      measuredSeconds: loginSeconds,
       prepare: () =>
         Promise.all(
           accounts.slice(0, 4).map((account) =>
