@@ -224,7 +224,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
       });
 
       noStore(reply);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
