@@ -8,14 +8,15 @@
 // Options: --self-test-only, --skip-self-test, --no-build (reuse the builds).
 // Environment: DATABASE_URL (a PostgreSQL server on which the scan may
 // create and drop its own databases), REDIS_URL, SCAN_API_PORT,
-// SCAN_WEB_PORT, SCAN_WAPITI_SECONDS, SCAN_SQLMAP_PROCESSES,
+// SCAN_WEB_PORT, SCAN_RELAY_PORT, SCAN_WAPITI_CRAWL_SECONDS,
+// SCAN_WAPITI_ATTACK_SECONDS, SCAN_SQLMAP_PROCESSES,
 // SCAN_SQLMAP_LEVEL, SCAN_SQLMAP_RISK.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runScanPipeline } from './lib/pipeline.mjs';
 import { writeSummary } from './lib/report.mjs';
-import { runProcess } from './lib/run-process.mjs';
+import { killActiveProcesses, runProcess } from './lib/run-process.mjs';
 import { findFreePort, startShopStack } from './lib/shop-stack.mjs';
 import { shopProfile } from './lib/shop-profile.mjs';
 import { runSelfTest } from './self-test.mjs';
@@ -50,13 +51,26 @@ async function selfTest(workDir) {
   return checks.every((check) => check.ok);
 }
 
+// The scanners may submit the storefront's sign-out form, which revokes the
+// refresh token. The notes say whether the scan stayed signed in to the end.
+async function sessionNotes(stack) {
+  const response = await fetch(`${stack.apiUrl}/api/auth/me`, {
+    headers: { authorization: `Bearer ${stack.customer.accessToken}`, ...stack.bypassHeaders },
+  }).catch((error) => ({ status: `failed (${error.message})` }));
+  return [
+    `Scan customer ${stack.customer.email}: GET /api/auth/me after the scan returned ${response.status}, so the scanners ${response.status === 200 ? 'stayed signed in to the end' : 'may have lost the session part way'}.`,
+    stack.admin ? 'The admin endpoints were attacked with a seeded admin account.' : 'No seeded admin account was found, so the admin endpoints were not attacked.',
+  ];
+}
+
 async function scanShop(workDir) {
   const stack = await startShopStack({ root, workDir, adminUrl, redisUrl, build: !options.has('--no-build'), log });
   let stopping = false;
   const stopOnSignal = async (signal) => {
     if (stopping) return;
     stopping = true;
-    log(`${signal} received: stopping the stack`);
+    log(`${signal} received: stopping the scanners and the stack`);
+    killActiveProcesses();
     await stack.stop().catch(() => {});
     process.exit(130);
   };
@@ -65,7 +79,9 @@ async function scanShop(workDir) {
 
   try {
     log(`stack ready: storefront ${stack.webUrl}, API ${stack.apiUrl}, customer ${stack.customer.email}${stack.admin ? ', admin signed in' : ', no admin account'}`);
-    return await runScanPipeline(shopProfile(stack, { root, log }), workDir);
+    const summary = await runScanPipeline(shopProfile(stack, { root, log }), workDir);
+    summary.notes = await sessionNotes(stack);
+    return summary;
   } finally {
     log('stopping the stack and dropping the scan database');
     await stack.stop();
@@ -97,6 +113,7 @@ async function main() {
 main().then(
   (code) => process.exit(code),
   (error) => {
+    killActiveProcesses();
     console.error(`[scan] failed: ${error.message}`);
     process.exit(1);
   },

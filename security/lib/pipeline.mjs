@@ -17,6 +17,7 @@ import { crawledGetUrls, runWapiti } from './wapiti.mjs';
  * @property {Omit<import('./sqlmap.mjs').SqlmapOptions, 'workDir'>} sqlmap
  * @property {{ targets: import('./passive-scan.mjs').PassiveTarget[], headers: Record<string, string>, isPersonal: (url: URL) => boolean }} passive
  * @property {{ cwd: string } | undefined} audit
+ * @property {(findings: object[]) => Promise<object[]>} [verifyWapitiFindings] re-rates findings after checking them
  * @property {(message: string) => void} [log]
  */
 
@@ -41,6 +42,9 @@ export async function runScanPipeline(profile, workDir) {
   const sqlmapRun = settle('sqlmap', () => runSqlmap({ ...profile.sqlmap, workDir: join(workDir, 'sqlmap') }));
 
   const wapiti = await wapitiRun;
+  if (profile.verifyWapitiFindings && wapiti.findings.length > 0) {
+    wapiti.findings = await profile.verifyWapitiFindings(wapiti.findings);
+  }
   log(`wapiti finished: ${wapiti.status ?? `${wapiti.findings.length} findings`}`);
   const crawledTargets = (wapiti.crawl ? crawledGetUrls(wapiti.crawl) : []).map((url) => ({ url }));
   const passiveTargets = [...profile.passive.targets, ...crawledTargets].map((target) => ({

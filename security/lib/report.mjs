@@ -91,6 +91,7 @@ export function renderMarkdown(summary) {
   if (summary.failReasons.length > 0) lines.push(...summary.failReasons.map((reason) => `- ${escapeCell(reason)}`), '');
 
   lines.push('## Targets', '', ...Object.entries(summary.targets).map(([label, url]) => `- ${label}: ${url}`), '');
+  if (summary.notes?.length > 0) lines.push('## Notes', '', ...summary.notes.map((note) => `- ${note}`), '');
 
   lines.push('## Scanners', '', '| Scanner | Status | Time | High | Medium | Low | Info |', '|---|---|---|---|---|---|---|');
   for (const scanner of summary.scanners) {

@@ -3,6 +3,15 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 
+// Process groups still running, so that an interrupted scan can end them.
+const activeGroups = new Set();
+
+/** Sends SIGKILL to every process group that runProcess started and that still runs. */
+export function killActiveProcesses() {
+  for (const pid of activeGroups) signalGroup(pid, 'SIGKILL');
+  activeGroups.clear();
+}
+
 /**
  * Runs `command` and resolves with its exit code, even a non-zero one.
  * Rejects when the command cannot start. After `timeoutMs` the process
@@ -17,6 +26,7 @@ export function runProcess(command, args, { logFile, env = process.env, cwd, tim
       detached: true,
       stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (child.pid) activeGroups.add(child.pid);
     let stdout = '';
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
@@ -36,11 +46,13 @@ export function runProcess(command, args, { logFile, env = process.env, cwd, tim
       : undefined;
 
     child.on('error', (error) => {
+      activeGroups.delete(child.pid);
       clearTimeout(timer);
       log?.end();
       reject(new Error(`Failed to start ${command}: ${error.message}`, { cause: error }));
     });
     child.on('close', (code, signal) => {
+      activeGroups.delete(child.pid);
       clearTimeout(timer);
       clearTimeout(killTimer);
       log?.end();

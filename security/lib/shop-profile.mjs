@@ -2,6 +2,7 @@
 // parameters sqlmap attacks (every one that reaches the database, taken
 // from the API contract and the storefront's pages), and which responses
 // the passive checks read.
+import { verifyCsrfFindings } from './csrf-verification.mjs';
 import { markedJson, markedQuery } from './sqlmap.mjs';
 
 // Storefront paths whose pages and API responses belong to one shopper.
@@ -119,8 +120,8 @@ export function shopProfile(stack, { root, log }) {
       // The Origin header makes wapiti's form posts pass the storefront's
       // same-origin check, so its attacks reach the server actions.
       headers: { ...storefrontHeaders, Origin: web },
-      maxScanSeconds: Number(process.env.SCAN_WAPITI_SECONDS ?? 360),
-      maxAttackSeconds: 60,
+      maxScanSeconds: Number(process.env.SCAN_WAPITI_CRAWL_SECONDS ?? 90),
+      maxAttackSeconds: Number(process.env.SCAN_WAPITI_ATTACK_SECONDS ?? 25),
       depth: 4,
       maxLinksPerPage: 40,
       maxFilesPerDir: 20,
@@ -156,6 +157,7 @@ export function shopProfile(stack, { root, log }) {
       ],
     },
     audit: { cwd: root },
+    verifyWapitiFindings: (findings) => verifyCsrfFindings(findings, { headers: storefrontHeaders }),
     log,
   };
 }

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
+import { startBypassRelay } from './bypass-relay.mjs';
 import { runProcess } from './run-process.mjs';
 
 const STARTUP_TIMEOUT_MS = 90_000;
@@ -183,19 +184,29 @@ export async function startShopStack({ root, workDir, adminUrl, redisUrl, build 
 
   const apiPort = Number(process.env.SCAN_API_PORT ?? (await findFreePort(8110, 8129)));
   const webPort = Number(process.env.SCAN_WEB_PORT ?? (await findFreePort(8130, 8139)));
+  // NOTE: ports are probed, not reserved, so a server started elsewhere in
+  // the same second can still take one.
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const webUrl = `http://127.0.0.1:${webPort}`;
   const bypassToken = randomBytes(32).toString('base64url');
   const bypassHeaders = { [BYPASS_HEADER]: bypassToken };
   let api;
   let web;
+  let relay;
 
-  const stop = async () => {
-    await stopService(web);
-    await stopService(api);
-    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    await admin.end();
-    if (redisUrl) await deleteRedisKeys(redisUrl, `scan-${scanId}:*`);
+  // Both a signal handler and the normal path may stop the stack, so the
+  // second call waits for the first instead of repeating it.
+  let stopping;
+  const stop = () => {
+    stopping ??= (async () => {
+      await stopService(web);
+      await relay?.close();
+      await stopService(api);
+      await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+      await admin.end();
+      if (redisUrl) await deleteRedisKeys(redisUrl, `scan-${scanId}:*`);
+    })();
+    return stopping;
   };
 
   try {
@@ -205,7 +216,12 @@ export async function startShopStack({ root, workDir, adminUrl, redisUrl, build 
       logFile: join(workDir, 'api.log'),
       env: {
         ...process.env,
-        NODE_ENV: 'production',
+        // NODE_ENV=test only lowers the bcrypt floor (apps/api/src/config.ts):
+        // at cost 12, each login, registration and password change that
+        // sqlmap sends costs a quarter second of CPU, which would stretch
+        // the scan by many minutes without changing what it tests.
+        NODE_ENV: 'test',
+        BCRYPT_COST: '4',
         HOST: '127.0.0.1',
         PORT: String(apiPort),
         DATABASE_URL: databaseUrl.href,
@@ -223,11 +239,14 @@ export async function startShopStack({ root, workDir, adminUrl, redisUrl, build 
     const customer = await prepareCustomer(apiUrl, bypassHeaders, catalog);
     const adminAccount = accounts.admin ? await signIn(apiUrl, accounts.admin, bypassHeaders).catch(() => undefined) : undefined;
 
-    log(`starting the storefront on ${webUrl}`);
+    const relayPort = Number(process.env.SCAN_RELAY_PORT ?? (await findFreePort(8120, 8129, [apiPort])));
+    relay = await startBypassRelay({ port: relayPort, targetUrl: apiUrl, headers: bypassHeaders });
+
+    log(`starting the storefront on ${webUrl}, reaching the API through ${relay.url}`);
     web = startService('web', process.execPath, [join(root, 'node_modules/next/dist/bin/next'), 'start', '--port', String(webPort), '--hostname', '127.0.0.1'], {
       cwd: join(root, 'apps/web'),
       logFile: join(workDir, 'web.log'),
-      env: { ...process.env, NODE_ENV: 'production', API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1' },
+      env: { ...process.env, NODE_ENV: 'production', API_URL: relay.url, NEXT_TELEMETRY_DISABLED: '1' },
     });
     await waitForHttp(`${webUrl}/`, { accept: (status) => status === 200, process: web });
 

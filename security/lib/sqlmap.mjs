@@ -153,7 +153,7 @@ export function buildSqlmapArgs(options, paths) {
     '--ignore-stdin',
     // Keep testing every mark after the first hit, and every target after
     // the first vulnerable one, instead of sqlmap's batch defaults.
-    '--answers', 'keep testing=Y,skip further tests=N,reduce the number=N',
+    '--answers', 'keep testing=Y,skip further tests=N',
     '--level', String(options.level ?? 3),
     '--risk', String(options.risk ?? 3),
     '--technique', 'BEUSTQ',

@@ -4,15 +4,15 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runProcess } from './run-process.mjs';
 
-// Every wapiti 3.0.4 module that only talks to the target. Left out:
-// ssrf and xxe, which make the target call wapiti's public endpoint; wapp,
-// which downloads its fingerprint database from the internet; nikto, whose
-// database Debian does not ship, so it would run no test.
+// The wapiti 3.0.4 modules that only talk to the target. Left out: ssrf and
+// xxe, which make the target call wapiti's public endpoint; wapp, which
+// downloads its fingerprint database from the internet; nikto, whose
+// database Debian does not ship; buster, which requests its 31,545 names in
+// each folder before it checks --max-attack-time, so it cannot be bounded.
 export const LOCAL_WAPITI_MODULES = [
   'backup',
   'blindsql',
   'brute_login_form',
-  'buster',
   'cookieflags',
   'crlf',
   'csp',
@@ -150,7 +150,11 @@ export async function runWapiti(options) {
 
   const modules = options.modules ?? LOCAL_WAPITI_MODULES;
   const started = Date.now();
-  const timeoutMs = ((options.maxScanSeconds ?? 300) + 120) * 1000;
+  // wapiti 3.0.4 applies --max-scan-time to the crawl only and
+  // --max-attack-time to each module, checked between attacked requests, so
+  // the hard limit allows for both plus one overrun per module.
+  const attackSeconds = (options.maxAttackSeconds ?? 60) * modules.length * 1.5;
+  const timeoutMs = ((options.maxScanSeconds ?? 300) + attackSeconds + 120) * 1000;
   const result = await runProcess('wapiti', buildWapitiArgs(options, paths), {
     logFile: paths.log,
     env: { ...process.env, HOME: options.workDir },
