@@ -7,12 +7,18 @@ import { StockState } from './StockState';
 
 type HeadingLevel = 2 | 3;
 
+/** Cards whose images load at once: about one row on a desktop screen. */
+const EAGER_IMAGES = 4;
+
 export function ProductCard({
   product,
   headingLevel,
+  eager = false,
 }: {
   product: ProductSummary;
   headingLevel: HeadingLevel;
+  /** Load the image at once, for cards in the first screenful. */
+  eager?: boolean;
 }) {
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
 
@@ -23,8 +29,9 @@ export function ProductCard({
           src={product.imageUrl}
           alt=""
           width={400}
-          height={300}
-          loading="lazy"
+          height={400}
+          loading={eager ? 'eager' : 'lazy'}
+          fetchPriority={eager ? 'high' : 'auto'}
         />
       ) : null}
       <Heading className="product-card__title">
@@ -55,9 +62,13 @@ export function ProductGrid({
 }) {
   return (
     <ul className="product-grid">
-      {products.map((product) => (
+      {products.map((product, index) => (
         <li key={product.id}>
-          <ProductCard product={product} headingLevel={headingLevel} />
+          <ProductCard
+            product={product}
+            headingLevel={headingLevel}
+            eager={index < EAGER_IMAGES}
+          />
         </li>
       ))}
     </ul>

@@ -77,7 +77,13 @@ export default async function ProductPage({ params, searchParams }: Props) {
       />
       <article className="product-detail">
         {image ? (
-          <img src={image} alt={product.name} width={600} height={450} />
+          <img
+            src={image}
+            alt={product.name}
+            width={400}
+            height={400}
+            fetchPriority="high"
+          />
         ) : (
           <div />
         )}
