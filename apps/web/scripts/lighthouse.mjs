@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Measures the storefront's home, product and cart pages with Lighthouse
 // against Debian's Chromium, and writes the scores to docs/benchmarks.md
-// under "Storefront (Lighthouse)". Starts its own stack (see
-// test/helpers/stack.ts), so DATABASE_URL and REDIS_URL must be set.
+// under "Storefront (Lighthouse)". Starts its own stack with
+// test/helpers/stack.ts, on the servers in DATABASE_URL and REDIS_URL or
+// the local defaults.
 // Usage: npm run lighthouse -w apps/web
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -84,17 +85,37 @@ async function measure(url, cookie) {
   }
 }
 
+/** Wraps text at `width` characters, breaking only at spaces. */
+function wrap(text, width = 72) {
+  const lines = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  return [...lines, line];
+}
+
 function renderSection(rows, lighthouseVersion) {
+  const date = new Date().toISOString().slice(0, 10);
+  const memory = Math.round(totalmem() / 2 ** 30);
+  const description =
+    `Measured ${date} with Lighthouse ${lighthouseVersion} (default mobile ` +
+    "profile: simulated slow 4G and 4x CPU slowdown) against Debian's " +
+    'Chromium, on the production build (`next start`) with the API on the ' +
+    `same machine (${cpus().length} CPU cores, ${memory} GiB RAM, load ` +
+    `average ${loadavg()[0].toFixed(1)} at the end of the run). Each row is ` +
+    `the run with the median performance score out of ${RUNS}. Command: ` +
+    '`npm run lighthouse -w apps/web`. Target: 95 or more in each column.';
+
   const lines = [
     HEADING,
     '',
-    `Measured ${new Date().toISOString().slice(0, 10)} with Lighthouse ${lighthouseVersion}`,
-    "(default mobile profile: simulated slow 4G and 4x CPU slowdown) against Debian's",
-    `Chromium, on the production build (\`next start\`) with the API on the same machine`,
-    `(${cpus().length} CPU cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, load average`,
-    `${loadavg()[0].toFixed(1)} at the end of the run). Each row is the run with the median`,
-    `performance score out of ${RUNS}.`,
-    'Command: `npm run lighthouse -w apps/web`. Target: 95 or more in each column.',
+    ...wrap(description),
     '',
     '| Page | Performance | Accessibility | Best practices | SEO |',
     '|---|---|---|---|---|',
