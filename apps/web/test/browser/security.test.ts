@@ -398,6 +398,19 @@ test('proxy bypass - x-middleware-subrequest unlocks nothing', async () => {
   }
 });
 
+test('api forwarding - product images come through the storefront', async () => {
+  const html = await (await get(productPath)).text();
+  const image = /src="(\/api\/images\/[^"]+)"/.exec(html)?.[1];
+  assert.ok(image, 'the product page shows an image from /api/images');
+
+  const response = await get(image);
+  assert.equal(response.status, 200);
+  assert.match(response.headers.get('content-type') ?? '', /^image\//);
+  for (const [name, value] of Object.entries(EXPECTED_HEADERS)) {
+    assert.equal(response.headers.get(name), value, `image: ${name}`);
+  }
+});
+
 test('api forwarding - tokens are never forwarded to the browser', async () => {
   const login = await post('/api/auth/login', {
     headers: { origin: stack.webUrl, 'content-type': 'application/json' },

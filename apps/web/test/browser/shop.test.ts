@@ -270,6 +270,102 @@ test('storefront - admin creates a product that shoppers find', async () => {
   await shopper.close();
 });
 
+test('storefront - admin ships an order and archives a product', async () => {
+  // The seeded customer orders the first in-stock product.
+  const customer = await openSession(launched.browser);
+  const shopPage = await customer.newPage();
+  await signIn(shopPage, stack.customer.email, stack.customer.password);
+  await shopPage.goto(`${stack.webUrl}/products?inStock=true&sort=name_asc`);
+  const productName =
+    (
+      await shopPage.locator('.product-card__title a').first().textContent()
+    )?.trim() ?? '';
+  await Promise.all([
+    shopPage.waitForURL(/\/products\/[^?]+$/),
+    shopPage.getByRole('link', { name: productName, exact: true }).click(),
+  ]);
+  const productUrl = shopPage.url();
+  await Promise.all([
+    shopPage.waitForURL(/notice=added/),
+    shopPage.getByRole('button', { name: 'Add to cart' }).click(),
+  ]);
+  await shopPage.goto(`${stack.webUrl}/checkout`);
+  await shopPage.getByLabel('Address line 1').fill('2 Harbour Road');
+  await shopPage.getByLabel('Postal code').fill('D02 X285');
+  await shopPage.getByLabel('City').fill('Dublin');
+  await shopPage.getByLabel('Country').selectOption('IE');
+  await Promise.all([
+    shopPage.waitForURL(/\/checkout\/confirmation\//),
+    shopPage.getByRole('button', { name: 'Place order' }).click(),
+  ]);
+  const orderNumber =
+    (await shopPage.getByTestId('order-number').textContent())?.trim() ?? '';
+
+  // The admin moves the order along the allowed transitions.
+  const admin = await openSession(launched.browser);
+  const page = await admin.newPage();
+  await signIn(page, stack.admin.email, stack.admin.password, '/admin/orders');
+  await page.getByLabel('Order or email').fill(orderNumber);
+  await Promise.all([
+    page.waitForURL(/q=/),
+    page.getByRole('button', { name: 'Filter' }).click(),
+  ]);
+  await Promise.all([
+    page.waitForURL(new RegExp(`/admin/orders/${orderNumber}$`)),
+    page.getByRole('link', { name: orderNumber }).click(),
+  ]);
+  const initialStatus = await page.getByTestId('order-status').textContent();
+  if (initialStatus === 'pending') {
+    await Promise.all([
+      page.waitForURL(/notice=status/),
+      page.getByRole('button', { name: 'Mark as paid' }).click(),
+    ]);
+  }
+  assert.equal(await page.getByTestId('order-status').textContent(), 'paid');
+  await Promise.all([
+    page.waitForURL(/notice=status/),
+    page.getByRole('button', { name: 'Mark as shipped' }).click(),
+  ]);
+  assert.equal(await page.getByTestId('order-status').textContent(), 'shipped');
+  assert.equal(
+    await page.getByRole('button', { name: 'Mark as cancelled' }).count(),
+    0,
+    'a shipped order can no longer be cancelled',
+  );
+
+  // Setting the stock to 0 shows the product as out of stock; archiving
+  // removes it from the shop.
+  await page.goto(
+    `${stack.webUrl}/admin/products?q=${encodeURIComponent(productName)}`,
+  );
+  await Promise.all([
+    page.waitForURL(/\/admin\/products\/[^/?]+$/),
+    page.getByRole('link', { name: productName, exact: true }).click(),
+  ]);
+  await page.getByLabel('Stock').fill('0');
+  await Promise.all([
+    page.waitForURL(/notice=updated/),
+    page.getByRole('button', { name: 'Save product' }).click(),
+  ]);
+  await shopPage.goto(productUrl);
+  await shopPage.getByText('Out of stock').first().waitFor();
+
+  await Promise.all([
+    page.waitForURL(/notice=archived/),
+    page.getByRole('button', { name: 'Archive product' }).click(),
+  ]);
+  const archived = await shopPage.goto(productUrl);
+  assert.equal(archived?.status(), 404, 'an archived product is not found');
+
+  const unexpected = customer.problems.filter(
+    (problem) => !/status of 404/.test(problem),
+  );
+  assert.deepEqual(unexpected, []);
+  assertNoProblems(admin);
+  await customer.close();
+  await admin.close();
+});
+
 test('storefront - customer gets 404 in the admin area', async () => {
   const session = await openSession(launched.browser);
   const page = await session.newPage();
