@@ -711,10 +711,11 @@ describe('auth with production bcrypt cost', () => {
     const unknownEmail = await medianLogin(uniqueEmail);
 
     // Without the dummy hash an unknown email returns in a few ms, while a
-    // cost-12 comparison takes about 220 ms. The bounds are loose because
-    // two test files share the two cores.
+    // cost-12 comparison takes about 220 ms. Only the lower bound is checked
+    // here, because load on a shared machine can only make a login slower;
+    // test/security/login-timing.test.ts compares the two within 20% using
+    // CPU time.
     const timings = `unknown email ${unknownEmail} ms, wrong password ${wrongPassword} ms`;
     assert.ok(unknownEmail > wrongPassword * 0.5, timings);
-    assert.ok(unknownEmail < wrongPassword * 2, timings);
   });
 });
