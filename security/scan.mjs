@@ -52,7 +52,7 @@ async function selfTest(workDir) {
 }
 
 // The scanners may submit the storefront's sign-out form, which revokes the
-// refresh token. The notes say whether the scan stayed signed in to the end.
+// refresh token. The notes record whether the scan stayed signed in to the end.
 async function sessionNotes(stack) {
   const response = await fetch(`${stack.apiUrl}/api/auth/me`, {
     headers: { authorization: `Bearer ${stack.customer.accessToken}`, ...stack.bypassHeaders },

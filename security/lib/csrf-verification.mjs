@@ -1,14 +1,14 @@
 // wapiti's csrf module flags every POST form without a token field. The
 // storefront defends its forms by checking Origin and Sec-Fetch-Site
 // instead, so for each such finding the scan sends the forged requests that
-// a token would stop. A finding whose forgeries are all rejected with 403 is
-// kept as info, with the evidence; any other answer keeps it medium.
+// a token would stop. A finding whose forgeries all get 403 is kept as info
+// with the statuses as evidence. Any other status keeps it medium.
 import { captureResponse, PROBE_ORIGIN } from './http-capture.mjs';
 
 const CSRF_RULE = 'Cross Site Request Forgery';
 
-// What a cross-site form post from a browser looks like, and what a client
-// that sends neither header looks like.
+// The forged requests: a browser's cross-site form post, and a client that
+// sends neither header.
 const FORGERIES = [
   { label: 'cross-site Origin', headers: { origin: PROBE_ORIGIN, 'sec-fetch-site': 'cross-site' } },
   { label: 'no Origin and no Sec-Fetch-Site', headers: {} },

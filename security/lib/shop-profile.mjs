@@ -8,7 +8,7 @@ import { markedJson, markedQuery } from './sqlmap.mjs';
 // Storefront paths whose pages and API responses belong to one shopper.
 const PERSONAL_PATHS = [/^\/account/, /^\/cart/, /^\/checkout/, /^\/admin/, /^\/api\/(cart|orders|auth|admin)/];
 
-/** Whether a URL serves a signed-in user's own data. */
+/** Returns whether a URL serves a signed-in user's own data. */
 export function isPersonalUrl(url) {
   return PERSONAL_PATHS.some((pattern) => pattern.test(url.pathname));
 }
@@ -128,10 +128,10 @@ export function shopProfile(stack, { root, log }) {
     },
     sqlmap: {
       targets: [...apiTargets(stack), ...storefrontTargets(stack)],
-      processes: Number(process.env.SCAN_SQLMAP_PROCESSES ?? 2),
+      processes: Number(process.env.SCAN_SQLMAP_PROCESSES ?? 3),
       level: Number(process.env.SCAN_SQLMAP_LEVEL ?? 3),
       risk: Number(process.env.SCAN_SQLMAP_RISK ?? 3),
-      timeoutSeconds: 600,
+      timeoutSeconds: 300,
     },
     passive: {
       headers: storefrontHeaders,
@@ -154,6 +154,8 @@ export function shopProfile(stack, { root, log }) {
         { url: `${stack.apiUrl}/api/does-not-exist` },
         { url: `${stack.apiUrl}/health` },
         { url: `${stack.apiUrl}/api/openapi.json` },
+        // Product images are SVG, which a browser runs as a document.
+        ...(stack.catalog.imagePath ? [{ url: new URL(stack.catalog.imagePath, web).href }, { url: new URL(stack.catalog.imagePath, stack.apiUrl).href }] : []),
       ],
     },
     audit: { cwd: root },

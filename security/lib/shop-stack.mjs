@@ -164,6 +164,7 @@ async function readCatalog(apiUrl, bypassHeaders) {
     productId: product?.id,
     productSlug: product?.slug ?? 'no-product',
     categorySlug: product?.category?.slug ?? 'no-category',
+    imagePath: product?.imageUrl,
   };
 }
 
@@ -216,10 +217,11 @@ export async function startShopStack({ root, workDir, adminUrl, redisUrl, build 
       logFile: join(workDir, 'api.log'),
       env: {
         ...process.env,
-        // NODE_ENV=test only lowers the bcrypt floor (apps/api/src/config.ts):
-        // at cost 12, each login, registration and password change that
-        // sqlmap sends costs a quarter second of CPU, which would stretch
-        // the scan by many minutes without changing what it tests.
+        // In apps/api/src/config.ts, NODE_ENV=test only lowers the bcrypt
+        // floor and makes JWT_SECRET optional (it is set here anyway). At
+        // cost 12, each login, registration and password change that sqlmap
+        // sends costs a quarter second of CPU, which would stretch the scan
+        // by minutes without changing what it tests.
         NODE_ENV: 'test',
         BCRYPT_COST: '4',
         HOST: '127.0.0.1',

@@ -54,6 +54,42 @@ export function markedJson(object, marked) {
   return json;
 }
 
+/**
+ * Splits a target into one target per mark, so that every parameter gets a
+ * sqlmap process and a time limit of its own. The marks of a raw request run
+ * through the URL, then the header values, then the body, which is also the
+ * order of the names in the result.
+ */
+export function splitByParameter(target) {
+  const header = target.parameters.header ?? [];
+  const names = [
+    ...target.parameters.uri.map((name) => ['uri', name]),
+    ...header.map((name) => ['header', name]),
+    ...target.parameters.body.map((name) => ['body', name]),
+  ];
+  const texts = [target.url, ...Object.values(target.headers ?? {}), target.body ?? ''];
+  const markCount = texts.join('').split(INJECTION_MARK).length - 1;
+  if (markCount !== names.length) {
+    throw new Error(`sqlmap target ${target.name} has ${markCount} marks but names ${names.length} parameters`);
+  }
+
+  return names.map(([place, name], kept) => {
+    let index = 0;
+    const keepOne = (text) => text.replaceAll(INJECTION_MARK, () => (index++ === kept ? INJECTION_MARK : ''));
+    const url = keepOne(target.url);
+    const headers = Object.fromEntries(Object.entries(target.headers ?? {}).map(([key, value]) => [key, keepOne(value)]));
+    const body = target.body === undefined ? undefined : keepOne(target.body);
+    return {
+      ...target,
+      name: `${target.name}: ${name}`,
+      url,
+      headers,
+      ...(body === undefined ? {} : { body }),
+      parameters: { uri: place === 'uri' ? [name] : [], header: place === 'header' ? [name] : [], body: place === 'body' ? [name] : [] },
+    };
+  });
+}
+
 /** Writes one target as the raw HTTP/1.1 request that sqlmap's `-l` reads. */
 export function formatRawRequest(target) {
   const url = new URL(target.url.replaceAll(INJECTION_MARK, '%2A'));
@@ -128,13 +164,6 @@ export function parseSqlmapResults(csv, targets) {
   return findings;
 }
 
-/** Splits targets round-robin into at most `count` groups. */
-export function splitTargets(targets, count) {
-  const groups = Array.from({ length: Math.max(1, Math.min(count, targets.length)) }, () => []);
-  targets.forEach((target, index) => groups[index % groups.length].push(target));
-  return groups;
-}
-
 /**
  * @typedef {object} SqlmapOptions
  * @property {SqlmapTarget[]} targets
@@ -142,7 +171,7 @@ export function splitTargets(targets, count) {
  * @property {number} [level] 1-5, default 3
  * @property {number} [risk] 1-3, default 3
  * @property {number} [processes] parallel sqlmap processes, default 2
- * @property {number} [timeoutSeconds] per process, default 600
+ * @property {number} [timeoutSeconds] per parameter, default 300
  */
 
 /** Builds the sqlmap command line for one group of request files. */
@@ -168,55 +197,71 @@ export function buildSqlmapArgs(options, paths) {
   ];
 }
 
-async function runGroup(options, targets, groupDir) {
+// One sqlmap process per parameter, so a slow one delays no other. `-l`
+// with a folder always puts sqlmap in multiple-target mode, which is what
+// makes it write the CSV results file.
+async function runTarget(options, target, targetDir) {
   const paths = {
-    requests: join(groupDir, 'requests'),
-    output: join(groupDir, 'output'),
-    results: join(groupDir, 'results.csv'),
-    log: join(groupDir, 'sqlmap.log'),
+    requests: join(targetDir, 'requests'),
+    output: join(targetDir, 'output'),
+    results: join(targetDir, 'results.csv'),
+    log: join(targetDir, 'sqlmap.log'),
   };
   await mkdir(paths.requests, { recursive: true });
   await mkdir(paths.output, { recursive: true });
-  await Promise.all(
-    // sqlmap only reads files of a folder whose names contain `<digits>-request`.
-    targets.map((target, index) => writeFile(join(paths.requests, `${String(index + 1).padStart(3, '0')}-request`), formatRawRequest(target))),
-  );
+  // sqlmap only reads files of a folder whose names contain `<digits>-request`.
+  await writeFile(join(paths.requests, '001-request'), formatRawRequest(target));
 
   const result = await runProcess('sqlmap', buildSqlmapArgs(options, paths), {
     logFile: paths.log,
-    env: { ...process.env, HOME: groupDir, TERM: 'dumb' },
-    timeoutMs: (options.timeoutSeconds ?? 600) * 1000,
+    env: { ...process.env, HOME: targetDir, TERM: 'dumb' },
+    timeoutMs: (options.timeoutSeconds ?? 300) * 1000,
   });
   let csv;
   try {
     csv = await readFile(paths.results, 'utf8');
   } catch (error) {
-    throw new Error(`sqlmap wrote no results file (exit code ${result.code}); see ${paths.log}`, { cause: error });
+    throw new Error(`sqlmap wrote no results file for ${target.name} (exit code ${result.code}); see ${paths.log}`, { cause: error });
   }
-  return { result, csv, log: paths.log };
+  return { target, result, csv, log: paths.log };
 }
 
 /** Runs sqlmap over every target and returns findings and coverage. */
 export async function runSqlmap(options) {
   const started = Date.now();
-  const groups = splitTargets(options.targets, options.processes ?? 2);
-  const runs = await Promise.all(groups.map((targets, index) => runGroup(options, targets, join(options.workDir, `group-${index + 1}`))));
+  const queue = options.targets.flatMap(splitByParameter).map((target, index) => ({ target, index }));
+  const runs = [];
+  const errors = [];
 
-  const findings = runs.flatMap((run) => parseSqlmapResults(run.csv, options.targets));
+  async function worker() {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const targetDir = join(options.workDir, `target-${String(next.index + 1).padStart(3, '0')}`);
+      try {
+        runs.push(await runTarget(options, next.target, targetDir));
+      } catch (error) {
+        errors.push(error.message);
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, options.processes ?? 2) }, worker));
+
+  const timedOut = runs.filter((run) => run.result.timedOut).map((run) => run.target.name);
+  if (timedOut.length > 0) errors.push(`sqlmap timed out before it finished ${timedOut.join(', ')}`);
   return {
     scanner: 'sqlmap',
+    // A target that could not be tested is a gap in the scan, so it fails it.
+    ...(errors.length > 0 ? { status: 'error', error: errors.join('; ') } : {}),
     durationMs: Date.now() - started,
-    exitCode: Math.max(...runs.map((run) => run.result.code ?? 1)),
-    timedOut: runs.some((run) => run.result.timedOut),
+    ...(timedOut.length > 0 ? { timedOut: true } : {}),
     coverage: {
-      settings: `level ${options.level ?? 3}, risk ${options.risk ?? 3}, techniques BEUSTQ, DBMS PostgreSQL`,
+      settings: `level ${options.level ?? 3}, risk ${options.risk ?? 3}, techniques BEUSTQ, DBMS PostgreSQL, ${options.targets.length} requests`,
       parameters: options.targets.flatMap((target) =>
         [...target.parameters.uri, ...target.parameters.body, ...(target.parameters.header ?? [])].map(
           (name) => `${target.method} ${new URL(stripMarks(target.url)).href} ${name}`,
         ),
       ),
+      ...(timedOut.length > 0 ? { timedOutTargets: timedOut } : {}),
     },
-    findings,
-    logFiles: runs.map((run) => run.log),
+    findings: runs.flatMap((run) => parseSqlmapResults(run.csv, [run.target])),
   };
 }

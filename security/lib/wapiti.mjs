@@ -4,11 +4,11 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runProcess } from './run-process.mjs';
 
-// The wapiti 3.0.4 modules that only talk to the target. Left out: ssrf and
-// xxe, which make the target call wapiti's public endpoint; wapp, which
-// downloads its fingerprint database from the internet; nikto, whose
-// database Debian does not ship; buster, which requests its 31,545 names in
-// each folder before it checks --max-attack-time, so it cannot be bounded.
+// The wapiti 3.0.4 modules that only talk to the target. Five are left out.
+// ssrf and xxe make the target call wapiti's public endpoint. wapp downloads
+// its fingerprint database from the internet. Debian ships no database for
+// nikto. buster requests its 31,545 names in each folder before it checks
+// --max-attack-time, so no time limit bounds it.
 export const LOCAL_WAPITI_MODULES = [
   'backup',
   'blindsql',

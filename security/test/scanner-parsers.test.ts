@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseNpmAudit } from '../lib/npm-audit.mjs';
 import { buildSummary, renderMarkdown } from '../lib/report.mjs';
-import { formatRawRequest, markedJson, markedQuery, parseCsvLine, parseSqlmapResults, splitTargets } from '../lib/sqlmap.mjs';
+import { formatRawRequest, markedJson, markedQuery, parseCsvLine, parseSqlmapResults, splitByParameter } from '../lib/sqlmap.mjs';
 import { buildWapitiArgs, crawledGetUrls, parseWapitiReport } from '../lib/wapiti.mjs';
 
 const LOGIN_TARGET = {
@@ -45,6 +45,29 @@ test('formatRawRequest - sets Content-Length of the body', () => {
   assert.ok(raw.includes(`Content-Length: ${Buffer.byteLength(LOGIN_TARGET.body)}\r\n\r\n${LOGIN_TARGET.body}`));
 });
 
+test('splitByParameter - keeps one mark per target', () => {
+  const target = {
+    name: 'checkout',
+    method: 'POST',
+    url: 'http://127.0.0.1:8101/api/orders/SO-1*',
+    headers: { 'Idempotency-Key': 'key-0001*' },
+    body: '{"city":"Berlin*"}',
+    parameters: { uri: ['orderNumber'], header: ['Idempotency-Key'], body: ['city'] },
+  };
+  const [uri, header, body] = splitByParameter(target);
+  assert.equal(uri?.url, 'http://127.0.0.1:8101/api/orders/SO-1*');
+  assert.equal(uri?.body, '{"city":"Berlin"}');
+  assert.equal(header?.headers['Idempotency-Key'], 'key-0001*');
+  assert.equal(header?.url, 'http://127.0.0.1:8101/api/orders/SO-1');
+  assert.deepEqual(body?.parameters, { uri: [], header: [], body: ['city'] });
+  assert.equal(body?.body, '{"city":"Berlin*"}');
+});
+
+test('splitByParameter - rejects a name count mismatch', () => {
+  const target = { name: 'bad', method: 'GET', url: 'http://127.0.0.1:8101/a?x=1*&y=2*', parameters: { uri: ['x'], body: [] } };
+  assert.throws(() => splitByParameter(target), /2 marks but names 1/);
+});
+
 test('parseCsvLine - quoted field with comma', () => {
   assert.deepEqual(parseCsvLine('"http://h/a?x=1,2",GET,q,BT,'), ['http://h/a?x=1,2', 'GET', 'q', 'BT', '']);
 });
@@ -65,10 +88,6 @@ test('parseSqlmapResults - maps header marks to header names', () => {
 
 test('parseSqlmapResults - header only means no finding', () => {
   assert.deepEqual(parseSqlmapResults('Target URL,Place,Parameter,Technique(s),Note(s)\n', [LOGIN_TARGET]), []);
-});
-
-test('splitTargets - round-robin groups', () => {
-  assert.deepEqual(splitTargets([1, 2, 3, 4, 5], 2), [[1, 3, 5], [2, 4]]);
 });
 
 test('buildWapitiArgs - never loads modules that call out', () => {
