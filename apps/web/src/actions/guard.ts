@@ -7,8 +7,8 @@ import { expectedOriginFor, isSameOriginRequest } from '@/lib/security/csrf';
 
 /**
  * Rejects a server action call that did not come from the storefront's own
- * pages. src/proxy.ts already answers such requests with 403; this second
- * check keeps every action safe even if the proxy is bypassed.
+ * pages. src/proxy.ts already rejects such requests with 403. This second check
+ * keeps every action safe even if the proxy is bypassed.
  */
 export async function assertSameOrigin(): Promise<void> {
   const requestHeaders = await headers();

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
 
 import type { Cookie } from 'playwright-core';
@@ -157,7 +158,7 @@ test('headers - nonce differs per response and matches the scripts', async () =>
   );
 });
 
-test('headers - 404 and error answers have the same headers', async () => {
+test('headers - 404 and error responses keep them', async () => {
   const missing = await get('/products/definitely-missing-product');
   assert.equal(missing.status, 404);
   assertSecurityHeaders(missing, '404 product');
@@ -503,5 +504,59 @@ test('errors - an API outage shows a friendly page', async () => {
     }
   } finally {
     await web.stop();
+  }
+});
+
+test('client ip - a client cannot choose its X-Forwarded-For', async () => {
+  // A plain HTTP server in place of the API records the header it gets.
+  const received: (string | undefined)[] = [];
+  const recorder = createServer((request, response) => {
+    const header = request.headers['x-forwarded-for'];
+    received.push(Array.isArray(header) ? header.join(',') : header);
+    response.writeHead(503, { 'content-type': 'application/json' });
+    response.end('{}');
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) =>
+    recorder.listen(port, '127.0.0.1', resolve),
+  );
+
+  try {
+    const direct = await startWebServer({
+      apiUrl: `http://127.0.0.1:${port}`,
+      trustProxyHops: 0,
+    });
+    try {
+      await fetch(`${direct.url}/api/products`, {
+        headers: { 'x-forwarded-for': '203.0.113.66' },
+      });
+    } finally {
+      await direct.stop();
+    }
+    assert.deepEqual(
+      received,
+      ['127.0.0.1'],
+      'without proxies the socket address is sent',
+    );
+
+    received.length = 0;
+    const proxied = await startWebServer({
+      apiUrl: `http://127.0.0.1:${port}`,
+      trustProxyHops: 1,
+    });
+    try {
+      await fetch(`${proxied.url}/api/products`, {
+        headers: { 'x-forwarded-for': '203.0.113.66, 198.51.100.7' },
+      });
+    } finally {
+      await proxied.stop();
+    }
+    assert.deepEqual(
+      received,
+      ['198.51.100.7'],
+      'one trusted proxy: its entry only',
+    );
+  } finally {
+    recorder.close();
   }
 });

@@ -348,7 +348,12 @@ test('storefront - admin ships an order and archives a product', async () => {
     page.getByRole('button', { name: 'Save product' }).click(),
   ]);
   await shopPage.goto(productUrl);
-  await shopPage.getByText('Out of stock').first().waitFor();
+  const stockState = await shopPage.locator('.stock').textContent();
+  assert.equal(
+    stockState,
+    'Out of stock',
+    `product page after the stock change:\n${await shopPage.locator('main').innerText()}\n${stack.logs()}`,
+  );
 
   await Promise.all([
     page.waitForURL(/notice=archived/),

@@ -12,7 +12,7 @@ const SUGGEST_DELAY_MS = 200;
 
 /**
  * Search form with autocomplete. Without JavaScript it is a plain GET form
- * to /search. With JavaScript it asks /api/search/suggest as the shopper
+ * to /search. With JavaScript it requests /api/search/suggest as the shopper
  * types and shows the matches as a listbox (WAI-ARIA combobox pattern):
  * arrow keys move through the matches, Enter opens one, Escape closes.
  */

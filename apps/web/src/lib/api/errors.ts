@@ -45,9 +45,9 @@ const CODE_BY_STATUS: Record<number, string> = {
 
 /**
  * Converts a non-2xx API response into an ApiError. A body in the API's
- * error format keeps its code, message and details; any other body (an HTML
- * page from a proxy, truncated JSON) gets a code derived from the status, so
- * callers never see upstream text.
+ * error format keeps its code, message and details. Any other body, such as
+ * an HTML page from a proxy or truncated JSON, gets a code derived from the
+ * status, so callers never see upstream text.
  */
 export function toApiError(status: number, body: unknown): ApiError {
   const fallbackCode = CODE_BY_STATUS[status] ?? 'INTERNAL';

@@ -1,9 +1,9 @@
 /**
  * Session cookies. The `__Host-` prefix makes the browser reject them unless
  * they are Secure, have Path=/ and no Domain, so a sibling subdomain cannot
- * plant or overwrite them. Browsers treat http://127.0.0.1 and
- * http://localhost as secure contexts, so Secure cookies also work there
- * during development.
+ * plant or overwrite them. Browsers treat loopback addresses as secure
+ * contexts, so Chromium (checked with version 156) also stores them from
+ * http://127.0.0.1, which development and the browser tests use.
  */
 export const ACCESS_COOKIE = '__Host-shop_access';
 export const REFRESH_COOKIE = '__Host-shop_refresh';
@@ -11,7 +11,7 @@ export const REFRESH_COOKIE = '__Host-shop_refresh';
 /** Lifetime of the refresh cookie in seconds (14 days); the API may end it sooner. */
 export const REFRESH_COOKIE_MAX_AGE = 14 * 24 * 60 * 60;
 
-/** Seconds cut from the access token lifetime so a token never expires in flight. */
+/** Seconds by which the access cookie expires before its token, so a request rarely carries an expired token. */
 const ACCESS_EXPIRY_MARGIN = 30;
 
 export interface SessionCookieOptions {

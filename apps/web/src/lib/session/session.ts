@@ -70,13 +70,6 @@ export async function requireAdmin(): Promise<User> {
   return user;
 }
 
-/** Returns the access token of the signed-in user, or redirects to sign in. */
-export async function requireAccessToken(returnPath: string): Promise<string> {
-  const token = await getAccessToken();
-  if (!token) redirect(`/signin?next=${encodeURIComponent(returnPath)}`);
-  return token;
-}
-
 /** Stores a token pair in the session cookies (server actions and route handlers only). */
 export async function storeSession(pair: TokenPair): Promise<void> {
   const jar = await cookies();
