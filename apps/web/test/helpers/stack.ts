@@ -14,6 +14,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 export const REPO_ROOT = fileURLToPath(
@@ -160,6 +161,31 @@ export function parseSeedAccounts(output: string): {
   return accounts;
 }
 
+/** Deletes every Redis key under `prefix`, the API's key prefix for one stack. */
+export async function deleteRedisKeys(
+  url: string,
+  prefix: string,
+): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(
+        cursor,
+        'MATCH',
+        `${prefix}*`,
+        'COUNT',
+        500,
+      );
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
 async function waitForHttp(
   url: string,
   child: ChildProcess,
@@ -267,6 +293,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     client.query(`CREATE DATABASE ${client.escapeIdentifier(databaseName)}`),
   );
 
+  const redisPrefix = `webtest:${databaseName}:`;
   const children: ChildProcess[] = [];
   let output = '';
   const logs = () => output.slice(-20_000);
@@ -276,6 +303,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         `DROP DATABASE IF EXISTS ${client.escapeIdentifier(databaseName)} WITH (FORCE)`,
       ),
     );
+  const cleanUp = async () => {
+    await deleteRedisKeys(redisUrl, redisPrefix);
+    await dropDatabase();
+  };
 
   try {
     const seedEnv: NodeJS.ProcessEnv = {
@@ -314,7 +345,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         NODE_ENV: 'production',
         DATABASE_URL: databaseUrl,
         REDIS_URL: redisUrl,
-        REDIS_KEY_PREFIX: `webtest:${databaseName}:`,
+        REDIS_KEY_PREFIX: redisPrefix,
         JWT_SECRET: randomBytes(48).toString('base64url'),
         TRUST_PROXY_HOPS: '1',
         LOG_LEVEL: 'warn',
@@ -342,12 +373,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       logs: () => `${logs()}\n${web.logs()}`,
       async stop() {
         await Promise.all(children.map(stopChild));
-        await dropDatabase();
+        await cleanUp();
       },
     };
   } catch (error) {
     await Promise.all(children.map(stopChild));
-    await dropDatabase();
+    await cleanUp();
     throw error;
   }
 }
