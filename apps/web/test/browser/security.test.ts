@@ -399,6 +399,43 @@ test('proxy bypass - x-middleware-subrequest unlocks nothing', async () => {
   }
 });
 
+test('proxy bypass - other internal headers unlock nothing', async () => {
+  const internalHeaders: Record<string, string>[] = [
+    { 'x-middleware-rewrite': '/admin' },
+    { 'x-middleware-next': '1' },
+    { 'x-middleware-override-headers': 'cookie' },
+    { 'x-matched-path': '/admin' },
+    { 'x-invoke-path': '/admin' },
+    { 'x-nextjs-data': '1' },
+    { 'x-nonce': 'chosen-by-client' },
+    { 'x-forwarded-host': 'evil.example' },
+  ];
+
+  for (const header of internalHeaders) {
+    const label = JSON.stringify(header);
+
+    const admin = await get('/admin', header);
+    assert.equal(admin.status, 404, `anonymous /admin with ${label}`);
+
+    const cart = await get('/cart', header);
+    assert.equal(cart.status, 307, `anonymous /cart with ${label}`);
+
+    const page = await get('/', header);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    assert.doesNotMatch(csp, /chosen-by-client/, `nonce with ${label}`);
+
+    const crossSite = await post('/api/cart/items', {
+      headers: {
+        ...header,
+        origin: 'https://evil.example',
+        'content-type': 'text/plain',
+      },
+      body: '{}',
+    });
+    assert.equal(crossSite.status, 403, `cross-site POST with ${label}`);
+  }
+});
+
 test('api forwarding - product images come through the storefront', async () => {
   const html = await (await get(productPath)).text();
   const image = /src="(\/api\/images\/[^"]+)"/.exec(html)?.[1];
