@@ -103,37 +103,52 @@ export async function addCartItem(
   productId: string,
   quantity: number,
 ): Promise<void> {
-  await prisma.$transaction(async (tx) => {
-    const product = await findActiveProduct(tx, productId);
-    const cart = await tx.cart.upsert({
-      where: { userId },
-      create: { userId },
-      update: {},
-      select: { id: true },
-    });
-    const existing = await tx.cartItem.findUnique({
-      where: { cartId_productId: { cartId: cart.id, productId } },
-      select: { quantity: true },
-    });
+  await prisma.$transaction(
+    (tx) => addToLockedCart(tx, userId, productId, quantity),
+    // Concurrent adds to one cart wait for each other's cart row lock.
+    { maxWait: 10_000, timeout: 20_000 },
+  );
+}
 
-    if (existing === null) {
-      const lineCount = await tx.cartItem.count({ where: { cartId: cart.id } });
-      if (lineCount >= MAX_CART_LINES) {
-        throw new AppError(
-          'BUSINESS_RULE',
-          `A cart holds at most ${MAX_CART_LINES} different products.`,
-        );
-      }
+async function addToLockedCart(
+  tx: Prisma.TransactionClient,
+  userId: string,
+  productId: string,
+  quantity: number,
+): Promise<void> {
+  const product = await findActiveProduct(tx, productId);
+  // Writing the cart row locks it until the transaction ends, so concurrent
+  // adds for one user run one after another. Each then reads the quantity
+  // and line count that the previous one committed, and no update is lost
+  // nor the line cap passed.
+  const cart = await tx.cart.upsert({
+    where: { userId },
+    create: { userId },
+    update: { updatedAt: new Date() },
+    select: { id: true },
+  });
+  const existing = await tx.cartItem.findUnique({
+    where: { cartId_productId: { cartId: cart.id, productId } },
+    select: { quantity: true },
+  });
+
+  if (existing === null) {
+    const lineCount = await tx.cartItem.count({ where: { cartId: cart.id } });
+    if (lineCount >= MAX_CART_LINES) {
+      throw new AppError(
+        'BUSINESS_RULE',
+        `A cart holds at most ${MAX_CART_LINES} different products.`,
+      );
     }
+  }
 
-    const newQuantity = (existing?.quantity ?? 0) + quantity;
-    checkLineQuantity(newQuantity, product.stock);
+  const newQuantity = (existing?.quantity ?? 0) + quantity;
+  checkLineQuantity(newQuantity, product.stock);
 
-    await tx.cartItem.upsert({
-      where: { cartId_productId: { cartId: cart.id, productId } },
-      create: { cartId: cart.id, productId, quantity: newQuantity },
-      update: { quantity: newQuantity },
-    });
+  await tx.cartItem.upsert({
+    where: { cartId_productId: { cartId: cart.id, productId } },
+    create: { cartId: cart.id, productId, quantity: newQuantity },
+    update: { quantity: newQuantity },
   });
 }
 
