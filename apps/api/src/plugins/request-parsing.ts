@@ -56,14 +56,77 @@ function checkBodyHeaders(request: FastifyRequest): void {
   }
 }
 
+type ErrorDetail = { path: string; message: string };
+
+/**
+ * Returns why a string may not reach a handler, or null when it may.
+ * PostgreSQL rejects U+0000 in text and lone UTF-16 surrogates in json,
+ * and stores a lone surrogate in text as U+FFFD, so both are rejected here
+ * instead of failing (500) or changing silently in the database.
+ */
+function stringProblem(value: string): string | null {
+  if (!value.isWellFormed()) {
+    return 'The text contains an unpaired UTF-16 surrogate: send well-formed Unicode.';
+  }
+
+  if (value.includes('\u0000')) {
+    return 'The text contains a NUL character (U+0000): remove it.';
+  }
+
+  return null;
+}
+
+/**
+ * Collects every string in a parsed JSON value, object keys included, that
+ * fails stringProblem. Paths use the same dotted form as schema errors.
+ */
+function collectStringProblems(
+  value: unknown,
+  path: string,
+  details: ErrorDetail[],
+): void {
+  if (typeof value === 'string') {
+    const message = stringProblem(value);
+    if (message !== null) {
+      details.push({ path, message });
+    }
+    return;
+  }
+
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => {
+      collectStringProblems(item, `${path}.${index}`, details);
+    });
+    return;
+  }
+
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const keyMessage = stringProblem(key);
+      if (keyMessage !== null) {
+        details.push({ path, message: `A field name is invalid. ${keyMessage}` });
+        continue;
+      }
+      collectStringProblems(item, `${path}.${key}`, details);
+    }
+  }
+}
+
+function rejectStringProblems(details: ErrorDetail[], message: string): void {
+  if (details.length > 0) {
+    throw new AppError('VALIDATION_FAILED', message, { details });
+  }
+}
+
 /** Parses a JSON body, rejecting the keys that pollute object prototypes. */
 function parseJsonBody(body: string): unknown {
   if (body.length === 0) {
     return undefined;
   }
 
+  let parsed: unknown;
   try {
-    return secureJson.parse(body, undefined, {
+    parsed = secureJson.parse(body, undefined, {
       protoAction: 'error',
       constructorAction: 'error',
     });
@@ -75,6 +138,39 @@ function parseJsonBody(body: string): unknown {
 
     throw new AppError('VALIDATION_FAILED', message, { cause: err });
   }
+
+  const details: ErrorDetail[] = [];
+  collectStringProblems(parsed, 'body', details);
+  rejectStringProblems(details, 'The request body contains invalid text.');
+
+  return parsed;
+}
+
+/** Rejects NUL characters and unpaired surrogates in query and path parameters. */
+function checkUrlStrings(request: FastifyRequest): void {
+  const details: ErrorDetail[] = [];
+  collectStringProblems(request.query ?? {}, 'query', details);
+  collectStringProblems(request.params ?? {}, 'params', details);
+  rejectStringProblems(details, 'The URL contains invalid text.');
+}
+
+/**
+ * Rejects a body sent to a route that declares no body schema, such as
+ * `DELETE /api/cart`. Such a route would otherwise ignore the body, while
+ * every route with a body rejects unknown fields.
+ */
+function checkUnexpectedBody(request: FastifyRequest): void {
+  if (request.is404 || request.body === undefined) {
+    return;
+  }
+
+  if (request.routeOptions.schema?.body === undefined) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'This endpoint takes no request body: send the request without one.',
+      { details: [{ path: 'body', message: 'Unexpected request body.' }] },
+    );
+  }
 }
 
 /**
@@ -85,7 +181,7 @@ function parseJsonBody(body: string): unknown {
  */
 function checkQueryShape(request: FastifyRequest): void {
   const query = request.query as Record<string, unknown> | undefined;
-  const details: { path: string; message: string }[] = [];
+  const details: ErrorDetail[] = [];
 
   for (const [key, value] of Object.entries(query ?? {})) {
     if (Array.isArray(value)) {
@@ -121,13 +217,20 @@ async function requestParsing(app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', async (request) => {
     checkBodyHeaders(request);
     checkQueryShape(request);
+    checkUrlStrings(request);
+  });
+
+  app.addHook('preValidation', async (request) => {
+    checkUnexpectedBody(request);
   });
 }
 
 /**
  * Strict request parsing: JSON bodies only (415 otherwise), no compressed
- * bodies, prototype-polluting keys rejected (400), and scalar-only query
- * parameters (400). The body limit of 1 MiB is Fastify's `bodyLimit`.
+ * bodies, prototype-polluting keys rejected (400) and scalar-only query
+ * parameters (400). Strings in the body, query and path may contain no NUL
+ * or unpaired surrogate (400), and routes without a body schema reject any
+ * body (400). The body limit of 1 MiB is Fastify's `bodyLimit`.
  */
 export default fp(requestParsing, {
   name: 'request-parsing',
