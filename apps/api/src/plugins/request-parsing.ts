@@ -58,6 +58,10 @@ function checkBodyHeaders(request: FastifyRequest): void {
 
 type ErrorDetail = { path: string; message: string };
 
+// String.prototype.isWellFormed exists in Node 20 but is typed only by the
+// ES2024 lib, which the TypeScript target of this package does not include.
+type WellFormedCheck = string & { isWellFormed(): boolean };
+
 /**
  * Returns why a string may not reach a handler, or null when it may.
  * PostgreSQL rejects U+0000 in text and lone UTF-16 surrogates in json,
@@ -65,7 +69,7 @@ type ErrorDetail = { path: string; message: string };
  * instead of failing (500) or changing silently in the database.
  */
 function stringProblem(value: string): string | null {
-  if (!value.isWellFormed()) {
+  if (!(value as WellFormedCheck).isWellFormed()) {
     return 'The text contains an unpaired UTF-16 surrogate: send well-formed Unicode.';
   }
 
