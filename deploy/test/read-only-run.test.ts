@@ -32,13 +32,6 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PORT_RANGE = { first: 5150, last: 5199 };
 const START_TIMEOUT_MS = 60_000;
 
-// TODO: remove once apps/web serves GET /health and GET /ready, which the
-// web Deployment's probes call. Until then the probe test runs as a todo:
-// it is reported, but its failure does not fail the suite.
-const WEB_PROBE_ROUTES_MISSING = ['health', 'ready'].some(
-  (route) => !existsSync(join(ROOT, 'apps/web/src/app', route)),
-);
-
 interface ContainerPlan {
   /** The container spec as rendered from the production overlay. */
   container: Spec;
@@ -543,25 +536,14 @@ describe('read-only run', { timeout: 300_000 }, () => {
     }
   });
 
-  test(
-    'read-only run - web answers its probes',
-    {
-      todo:
-        WEB_PROBE_ROUTES_MISSING &&
-        'apps/web has no /health and /ready routes yet',
-    },
-    async () => {
-      assert.ok(
-        webProcess,
-        'the purchase test must start the storefront first',
-      );
-      for (const probe of [
-        web.container.livenessProbe,
-        web.container.readinessProbe,
-      ]) {
-        const response = await fetch(`${webUrl}${probe.httpGet.path}`);
-        assert.equal(response.status, 200, probe.httpGet.path);
-      }
-    },
-  );
+  test('read-only run - web answers its probes', async () => {
+    assert.ok(webProcess, 'the purchase test must start the storefront first');
+    for (const probe of [
+      web.container.livenessProbe,
+      web.container.readinessProbe,
+    ]) {
+      const response = await fetch(`${webUrl}${probe.httpGet.path}`);
+      assert.equal(response.status, 200, probe.httpGet.path);
+    }
+  });
 });

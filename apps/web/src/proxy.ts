@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 
 import { getConfig } from '@/lib/config';
+import { PROBE_PATHS } from '@/lib/probes/response';
 import { resolveClientIp } from '@/lib/security/client-ip';
 import { buildCsp, createNonce } from '@/lib/security/csp';
 import { expectedOriginFor, isSameOriginRequest } from '@/lib/security/csrf';
@@ -22,8 +23,12 @@ import { refreshSession } from '@/lib/session/refresh';
  *    Content-Security-Policy header and puts on its own inline scripts.
  * Pages and route handlers check the session again themselves, so skipping
  * this file would not grant access to anything.
+ * The probe routes /health and /ready pass through untouched: they read no
+ * session, and a probe must not trigger a token refresh against the API.
  */
 export async function proxy(request: NextRequest): Promise<NextResponse> {
+  if (PROBE_PATHS.has(request.nextUrl.pathname)) return NextResponse.next();
+
   const config = getConfig();
   // Next.js replaces process.env.NODE_ENV at build time, so a production
   // build never relaxes the policy, whatever NODE_ENV the server runs with.
