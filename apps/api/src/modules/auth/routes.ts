@@ -3,7 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 import { AppError } from '../../errors.js';
-import { createLoginThrottle } from './login-throttle.js';
+import {
+  createLoginThrottle,
+  LOGIN_ATTEMPTS_PER_ACCOUNT,
+} from './login-throttle.js';
 import { createPasswordHasher } from './passwords.js';
 import {
   changePasswordBody,
@@ -50,6 +53,24 @@ function toUserResponse(user: AccountUser): UserResponse {
 
 function noStore(reply: FastifyReply): void {
   reply.header('Cache-Control', 'no-store');
+}
+
+/**
+ * Creates the 429 of a locked account. Its RateLimit-* headers describe the
+ * account lock and replace those of the per-address budget, which may
+ * still have requests left.
+ */
+function accountLocked(message: string, retryAfterSeconds: number): AppError {
+  const retryAfter = String(retryAfterSeconds);
+
+  return new AppError('RATE_LIMITED', `${message}: retry in ${retryAfter} seconds.`, {
+    headers: {
+      'Retry-After': retryAfter,
+      'RateLimit-Limit': String(LOGIN_ATTEMPTS_PER_ACCOUNT),
+      'RateLimit-Remaining': '0',
+      'RateLimit-Reset': retryAfter,
+    },
+  });
 }
 
 /** Registration, sign-in, token refresh, sign-out and the own profile. */
@@ -132,10 +153,9 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
           email,
           reason: 'account_locked',
         });
-        throw new AppError(
-          'RATE_LIMITED',
-          `Too many failed sign-ins for this account: retry in ${attempt.retryAfterSeconds} seconds.`,
-          { headers: { 'Retry-After': String(attempt.retryAfterSeconds) } },
+        throw accountLocked(
+          'Too many failed sign-ins for this account',
+          attempt.retryAfterSeconds,
         );
       }
 
@@ -294,6 +314,29 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
+      const account = await findActiveUser(app.prisma, request.user.id);
+      if (!account)
+        throw new AppError(
+          'UNAUTHENTICATED',
+          'The account no longer exists or is disabled.',
+        );
+
+      // Guesses of the current password count against the same per-account
+      // budget as failed sign-ins, so a stolen access token gives no more
+      // guesses than the login form. The point is taken before bcrypt runs.
+      const attempt = await loginThrottle.consume(account.email);
+      if (!attempt.allowed) {
+        if (attempt.lockStarted)
+          request.securityEvent('account_locked', { email: account.email });
+        request.securityEvent('access_denied', {
+          reason: 'account_locked',
+        });
+        throw accountLocked(
+          'Too many wrong current passwords for this account',
+          attempt.retryAfterSeconds,
+        );
+      }
+
       const result = await changePassword(
         app.prisma,
         passwords,
@@ -310,6 +353,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
         throw new AppError('FORBIDDEN', 'The current password is incorrect.');
       }
 
+      await loginThrottle.reset(account.email);
       request.securityEvent('password_changed', { userId: request.user.id });
       noStore(reply);
       return tokenPair(result.user, result.refreshToken);
