@@ -25,7 +25,10 @@ export interface AccessTokens {
 declare module 'fastify' {
   interface FastifyInstance {
     accessTokens: AccessTokens;
-    /** onRequest hook: verifies the Bearer token and sets `request.user`. */
+    /**
+     * onRequest hook: verifies the Bearer token, rejects a disabled or deleted
+     * account and sets `request.user` with the role stored in the database.
+     */
     authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void>;
     /** onRequest hook for after `authenticate`: allows active admins only. */
     requireAdmin(request: FastifyRequest, reply: FastifyReply): Promise<void>;
@@ -44,6 +47,10 @@ const ALGORITHM = 'HS256';
 const BEARER_PATTERN =
   /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
 const MAX_TOKEN_LENGTH = 4096;
+
+// Allowed clock difference between the API processes that sign and verify
+// tokens, in seconds. Applies to `exp`, `nbf` and `iat`.
+const CLOCK_TOLERANCE_SECONDS = 5;
 
 export function createAccessTokens(jwt: AppConfig['jwt']): AccessTokens {
   const key = new TextEncoder().encode(jwt.secret);
@@ -69,7 +76,21 @@ export function createAccessTokens(jwt: AppConfig['jwt']): AccessTokens {
         issuer: jwt.issuer,
         audience: jwt.audience,
         requiredClaims: ['sub', 'exp', 'iat'],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        // Rejects an `iat` older than the TTL and an `iat` in the future.
+        maxTokenAge: jwt.accessTokenTtlSeconds,
       });
+      // maxTokenAge bounds the age, not `exp`: a token signed with a far
+      // `exp` must not outlive the TTL either.
+      const lifetime = (payload.exp as number) - (payload.iat as number);
+      if (lifetime > jwt.accessTokenTtlSeconds + CLOCK_TOLERANCE_SECONDS) {
+        throw new joseErrors.JWTClaimValidationFailed(
+          '"exp" is further from "iat" than the access-token lifetime',
+          payload,
+          'exp',
+          'check_failed',
+        );
+      }
       const role = payload.role;
       if (
         typeof payload.sub !== 'string' ||
@@ -120,8 +141,9 @@ async function authenticationPlugin(
       throw unauthenticated(true);
     }
 
+    let claims: AuthenticatedUser;
     try {
-      request.user = await accessTokens.verify(match[1]);
+      claims = await accessTokens.verify(match[1]);
     } catch (err) {
       // jose error codes name the failed check, such as ERR_JWT_EXPIRED or
       // ERR_JOSE_ALG_NOT_ALLOWED; `claim` names a wrong iss or aud.
@@ -132,30 +154,33 @@ async function authenticationPlugin(
       });
       throw unauthenticated(true, err);
     }
-  });
 
-  // The role in the token may be up to 15 minutes old, so admin access is
-  // decided by the current row: a demoted or disabled admin loses it at once.
-  app.decorate('requireAdmin', async (request: FastifyRequest) => {
-    if (!request.user) throw unauthenticated(false);
-
+    // The token may be up to 15 minutes old, so the role and the active
+    // flag come from the current row: a disabled account loses access on
+    // every route at once, and a demoted admin loses admin access.
     const account = await app.prisma.user.findUnique({
-      where: { id: request.user.id },
+      where: { id: claims.id },
       select: { role: true, active: true },
     });
     if (!account || !account.active) {
       request.securityEvent('token_rejected', { reason: 'account_disabled' });
       throw unauthenticated(true);
     }
+    request.user = { id: claims.id, role: account.role };
+  });
 
-    if (account.role !== 'admin') {
+  // Runs after `authenticate`, which has already read the role from the
+  // database for this request.
+  app.decorate('requireAdmin', async (request: FastifyRequest) => {
+    if (!request.user) throw unauthenticated(false);
+
+    if (request.user.role !== 'admin') {
       request.securityEvent('access_denied', { reason: 'admin_required' });
       throw new AppError(
         'FORBIDDEN',
         'This action requires an administrator account.',
       );
     }
-    request.user = { id: request.user.id, role: account.role };
   });
 }
 
