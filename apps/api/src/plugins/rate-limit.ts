@@ -1,9 +1,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
 
-import fastifyRateLimit, { normalizeIP } from '@fastify/rate-limit';
+import { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 
 import { AppError } from '../errors.js';
 
@@ -33,7 +40,15 @@ export interface RateLimitPluginOptions {
   bypassToken?: string;
 }
 
-type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
+/** The state of one budget after a request was counted against it. */
+interface LimitResult {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  resetSeconds: number;
+}
+
+type Limiter = (key: string) => Promise<LimitResult>;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -61,8 +76,48 @@ function policyFor(request: FastifyRequest): PolicyName {
   }
 }
 
-function clientAddress(request: FastifyRequest): string {
-  return normalizeIP(request.ip);
+/** Prefix of every rate-limit counter key in Redis, after the app's own prefix. */
+export const RATE_LIMIT_KEY_PREFIX = 'rate-limit';
+
+type ClientAddress = (request: FastifyRequest) => string;
+
+function isPlainIP(value: string): boolean {
+  // Zone ids such as `fe80::1%eth0` pass net.isIP but name a local
+  // interface, so they are not client addresses either.
+  return isIP(value) !== 0 && !value.includes('%');
+}
+
+/**
+ * Returns the client address that budgets are keyed by. Behind trusted
+ * proxies, `request.ip` is whatever the proxy put into X-Forwarded-For, so
+ * anything that is not a plain IP address (`203.0.113.1:1234`,
+ * `[::1]`, `203.0.113.001`, free text) is replaced by the socket address.
+ * Otherwise each variant would get a fresh budget. IPv4-mapped IPv6
+ * addresses become IPv4, and IPv6 addresses are grouped by /64 prefix
+ * (`normalizeIP` of @fastify/rate-limit).
+ */
+function createClientAddress(app: FastifyInstance): ClientAddress {
+  let invalidAddressLogged = false;
+
+  return (request) => {
+    if (isPlainIP(request.ip)) {
+      return normalizeIP(request.ip);
+    }
+
+    // Logged once per process, because every request of a misconfigured
+    // proxy would repeat it.
+    if (!invalidAddressLogged) {
+      invalidAddressLogged = true;
+      request.log.warn(
+        { forwardedAddress: request.ip.slice(0, 100) },
+        'X-Forwarded-For from a trusted proxy contains an invalid client address; rate limits use the socket address instead (logged once)',
+      );
+    }
+
+    const socketAddress = request.socket.remoteAddress ?? 'unknown';
+
+    return isPlainIP(socketAddress) ? normalizeIP(socketAddress) : socketAddress;
+  };
 }
 
 /**
@@ -73,6 +128,7 @@ function clientAddress(request: FastifyRequest): string {
 async function generalKey(
   app: FastifyInstance,
   request: FastifyRequest,
+  clientAddress: ClientAddress,
 ): Promise<string> {
   const token = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
 
@@ -80,13 +136,56 @@ async function generalKey(
     try {
       const user = await app.accessTokens.verify(token);
 
-      return `general:user:${user.id}`;
+      return `user:${user.id}`;
     } catch {
       // The authenticate hook rejects and logs the token later.
     }
   }
 
-  return `general:ip:${clientAddress(request)}`;
+  return `ip:${clientAddress(request)}`;
+}
+
+/**
+ * Creates a fixed-window budget whose counters are stored under
+ * `rate-limit:<policy>:<client>`, in Redis when a connection is given and
+ * in process memory otherwise. Store errors are thrown.
+ */
+function createLimiter(
+  redis: Redis | null,
+  name: PolicyName,
+  policy: RateLimitPolicy,
+): Limiter {
+  const options = {
+    keyPrefix: `${RATE_LIMIT_KEY_PREFIX}:${name}`,
+    points: policy.max,
+    duration: policy.timeWindowMs / 1000,
+  };
+  const limiter: RateLimiterAbstract =
+    redis === null
+      ? new RateLimiterMemory(options)
+      : new RateLimiterRedis({ ...options, storeClient: redis });
+
+  return async (key) => {
+    let state: RateLimiterRes;
+    let allowed = true;
+
+    try {
+      state = await limiter.consume(key);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) {
+        throw rejection;
+      }
+      state = rejection;
+      allowed = false;
+    }
+
+    return {
+      allowed,
+      limit: policy.max,
+      remaining: state.remainingPoints,
+      resetSeconds: Math.max(1, Math.ceil(state.msBeforeNext / 1000)),
+    };
+  };
 }
 
 function createBypassCheck(
@@ -129,42 +228,41 @@ async function rateLimitPlugin(
   app: FastifyInstance,
   options: RateLimitPluginOptions,
 ): Promise<void> {
-  if (options.redis === null) {
-    app.log.warn(
-      'REDIS_URL is unset: rate-limit counters live in process memory, so each API process counts on its own',
-    );
-  }
-
-  await app.register(fastifyRateLimit, {
-    global: false,
-    ...(options.redis ? { redis: options.redis } : {}),
-    nameSpace: 'rate-limit:',
-  });
-
-  // Each key starts with its policy name, so the three limiters never
-  // share a counter even though they share one store.
+  // The redis plugin already warns once when REDIS_URL is unset, and its
+  // message covers these counters too.
+  const clientAddress = createClientAddress(app);
   const limiters: Record<PolicyName, Limiter> = {
-    login: app.createRateLimit({
-      max: RATE_LIMIT_POLICIES.login.max,
-      timeWindow: RATE_LIMIT_POLICIES.login.timeWindowMs,
-      keyGenerator: (request) => `login:${clientAddress(request)}`,
-    }),
-    register: app.createRateLimit({
-      max: RATE_LIMIT_POLICIES.register.max,
-      timeWindow: RATE_LIMIT_POLICIES.register.timeWindowMs,
-      keyGenerator: (request) => `register:${clientAddress(request)}`,
-    }),
-    general: app.createRateLimit({
-      max: RATE_LIMIT_POLICIES.general.max,
-      timeWindow: RATE_LIMIT_POLICIES.general.timeWindowMs,
-      keyGenerator: (request) => generalKey(app, request),
-      // A Redis outage must not take reads down with it; /ready reports
-      // the outage. Login and register fail closed instead.
-      skipOnError: true,
-    }),
+    login: createLimiter(options.redis, 'login', RATE_LIMIT_POLICIES.login),
+    register: createLimiter(
+      options.redis,
+      'register',
+      RATE_LIMIT_POLICIES.register,
+    ),
+    general: createLimiter(options.redis, 'general', RATE_LIMIT_POLICIES.general),
   };
   const isBypass = createBypassCheck(options.bypassToken);
   app.decorateRequest('rateLimitBypassed', false);
+
+  async function countRequest(
+    policy: PolicyName,
+    request: FastifyRequest,
+  ): Promise<LimitResult | null> {
+    if (policy !== 'general') {
+      // Login and register fail closed: a store error is a 500.
+      return limiters[policy](clientAddress(request));
+    }
+
+    try {
+      return await limiters.general(
+        await generalKey(app, request, clientAddress),
+      );
+    } catch (err) {
+      // A Redis outage must not take reads down with it; /ready reports
+      // the outage.
+      request.log.debug({ err }, 'general rate limit skipped: store error');
+      return null;
+    }
+  }
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.method === 'GET' && UNLIMITED_ROUTES.has(request.routeOptions.url ?? '')) {
@@ -182,25 +280,25 @@ async function rateLimitPlugin(
     }
 
     const policy = policyFor(request);
-    const result = await limiters[policy](request);
+    const result = await countRequest(policy, request);
 
-    if (result.isAllowed) {
+    if (result === null) {
       return;
     }
 
-    setLimitHeaders(reply, result.max, result.remaining, result.ttlInSeconds);
+    setLimitHeaders(reply, result.limit, result.remaining, result.resetSeconds);
 
-    if (!result.isExceeded) {
+    if (result.allowed) {
       return;
     }
 
     request.securityEvent('rate_limit_exceeded', {
       policy,
-      limit: result.max,
-      windowSeconds: result.timeWindow / 1000,
+      limit: result.limit,
+      windowSeconds: RATE_LIMIT_POLICIES[policy].timeWindowMs / 1000,
     });
 
-    const retryAfter = String(result.ttlInSeconds);
+    const retryAfter = String(result.resetSeconds);
 
     throw new AppError(
       'RATE_LIMITED',
@@ -208,7 +306,7 @@ async function rateLimitPlugin(
       {
         headers: {
           'Retry-After': retryAfter,
-          'RateLimit-Limit': String(result.max),
+          'RateLimit-Limit': String(result.limit),
           'RateLimit-Remaining': '0',
           'RateLimit-Reset': retryAfter,
         },
@@ -219,9 +317,9 @@ async function rateLimitPlugin(
 
 /**
  * Per-client request budgets on every route (login 5 per 15 minutes,
- * register 3 per hour, the rest 100 per minute) with counters in Redis,
- * shared by every API process. A 429 carries Retry-After and the
- * RateLimit-* headers.
+ * register 3 per hour, the rest 100 per minute) with counters in Redis
+ * (rate-limiter-flexible), shared by every API process. A 429 carries
+ * Retry-After and the RateLimit-* headers.
  */
 export default fp(rateLimitPlugin, {
   name: 'rate-limit',

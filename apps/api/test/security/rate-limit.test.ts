@@ -299,7 +299,7 @@ describe('rate limit memory fallback', () => {
 
     try {
       const warning = local.logs.lines.find((line) =>
-        String(line.msg).includes('rate-limit counters live in process memory'),
+        String(line.msg).includes('cache and counters live in process memory'),
       );
       assert.ok(warning, 'warning logged');
       assert.equal(warning?.level, 40);
