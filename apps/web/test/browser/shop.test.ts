@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -13,7 +14,12 @@ import {
 } from '../helpers/browser.ts';
 import { REPO_ROOT, startStack, type Stack } from '../helpers/stack.ts';
 
-const SCREENSHOT_DIR = join(REPO_ROOT, 'docs/screenshots');
+// The committed screenshots change only on request (npm run screenshots).
+// Other runs still take every screenshot, into a folder deleted afterwards.
+const UPDATE_SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1';
+const SCREENSHOT_DIR = UPDATE_SCREENSHOTS
+  ? join(REPO_ROOT, 'docs/screenshots')
+  : mkdtempSync(join(tmpdir(), 'shop-screenshots-'));
 const PHONE = { width: 360, height: 780 };
 const DESKTOP = { width: 1280, height: 900 };
 
@@ -29,6 +35,8 @@ before(async () => {
 after(async () => {
   await launched?.close();
   await stack?.stop();
+  if (!UPDATE_SCREENSHOTS)
+    rmSync(SCREENSHOT_DIR, { recursive: true, force: true });
 });
 
 async function screenshot(page: Page, name: string): Promise<void> {
