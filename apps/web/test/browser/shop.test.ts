@@ -297,6 +297,40 @@ test('storefront - admin ships an order and archives a product', async () => {
     shopPage.waitForURL(/notice=added/),
     shopPage.getByRole('button', { name: 'Add to cart' }).click(),
   ]);
+  // A declined card shows an error, places no order and keeps the cart.
+  const countOrders = async () => {
+    await shopPage.goto(`${stack.webUrl}/account/orders`);
+    await shopPage.getByRole('heading', { name: 'Your orders' }).waitFor();
+    return shopPage.locator('tbody tr').count();
+  };
+  const ordersBefore = await countOrders();
+  await shopPage.goto(`${stack.webUrl}/checkout`);
+  await shopPage.getByLabel('Address line 1').fill('2 Harbour Road');
+  await shopPage.getByLabel('Postal code').fill('D02 X285');
+  await shopPage.getByLabel('City').fill('Dublin');
+  await shopPage.getByLabel('Country').selectOption('IE');
+  await shopPage.getByLabel('Test card').selectOption('decline');
+  await shopPage.getByRole('button', { name: 'Place order' }).click();
+  await shopPage
+    .getByRole('alert')
+    .filter({ hasText: 'The payment was declined, so no order was placed.' })
+    .waitFor();
+  assert.equal(new URL(shopPage.url()).pathname, '/checkout');
+  await shopPage.goto(`${stack.webUrl}/cart`);
+  assert.equal(
+    await shopPage
+      .getByRole('link', { name: productName, exact: true })
+      .count(),
+    1,
+    'the cart still holds the product',
+  );
+  assert.equal(
+    await shopPage.getByRole('spinbutton').first().inputValue(),
+    '1',
+    'the cart quantity is unchanged',
+  );
+  assert.equal(await countOrders(), ordersBefore, 'no order was placed');
+
   await shopPage.goto(`${stack.webUrl}/checkout`);
   await shopPage.getByLabel('Address line 1').fill('2 Harbour Road');
   await shopPage.getByLabel('Postal code').fill('D02 X285');

@@ -87,6 +87,9 @@ function isFieldError(value: unknown): value is ApiFieldError {
 const USER_MESSAGES: Record<string, string> = {
   INVALID_CREDENTIALS: 'The email or password is incorrect.',
   OUT_OF_STOCK: 'Not enough items are in stock for that quantity.',
+  // The API writes nothing when a payment fails, so the cart is unchanged.
+  PAYMENT_FAILED:
+    'The payment was declined, so no order was placed. Your cart is unchanged: try again or choose another card.',
   CART_EMPTY: 'Your cart is empty.',
   RATE_LIMITED: 'Too many attempts. Wait a few minutes and try again.',
   CONFLICT:
