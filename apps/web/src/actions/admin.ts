@@ -179,6 +179,81 @@ export async function createCategoryAction(
   return { success: `Category “${rest.name}” was created.` };
 }
 
+// The API's limits for a category (apps/api admin schemas), checked here
+// first so the form can show each problem next to its field.
+const categoryUpdateSchema = z
+  .object({
+    id: z.uuid('This category does not exist.'),
+    name: z
+      .string()
+      .trim()
+      .min(1, 'Enter a name.')
+      .max(120, 'Use at most 120 characters.'),
+    description: z.string().trim().max(2000, 'Use at most 2000 characters.'),
+    parentId: z
+      .union([z.literal(''), z.uuid('Choose a parent from the list.')])
+      .transform((value) => (value === '' ? null : value)),
+    sortOrder: z
+      .string()
+      .trim()
+      .regex(/^-?\d{1,5}$/, 'Enter a whole number from -10000 to 10000.')
+      .transform(Number)
+      .pipe(
+        z
+          .number()
+          .min(-10_000, 'Enter a whole number from -10000 to 10000.')
+          .max(10_000, 'Enter a whole number from -10000 to 10000.'),
+      ),
+    active: z
+      .string()
+      .optional()
+      .transform((value) => value === 'on'),
+  })
+  .refine((category) => category.parentId !== category.id, {
+    path: ['parentId'],
+    message: 'A category cannot be its own parent.',
+  });
+
+export async function updateCategoryAction(
+  _previous: FormState,
+  form: FormData,
+): Promise<FormState> {
+  await assertSameOrigin();
+  await requireAdmin();
+  const values = formValues(form);
+  const parsed = categoryUpdateSchema.safeParse({
+    ...values,
+    description: values.description ?? '',
+    parentId: values.parentId ?? '',
+    sortOrder: values.sortOrder ?? '',
+  });
+  if (!parsed.success)
+    return { fieldErrors: fieldErrors(parsed.error), values };
+
+  const { id, ...body } = parsed.data;
+  try {
+    await admin.updateCategory(id, body, await apiContext());
+  } catch (error) {
+    if (error instanceof ApiError && error.details.length > 0) {
+      return { fieldErrors: apiFieldErrors(error), values };
+    }
+    if (error instanceof ApiError && error.status === 409) {
+      return {
+        fieldErrors: {
+          parentId:
+            'The parent cannot be this category or one of its subcategories.',
+        },
+        values,
+      };
+    }
+    if (error instanceof ApiError && error.status === 404) {
+      return { error: 'This category no longer exists.', values };
+    }
+    return { error: userMessage(error), values };
+  }
+  redirect('/admin/categories?notice=updated');
+}
+
 export async function archiveCategoryAction(form: FormData): Promise<void> {
   await assertSameOrigin();
   await requireAdmin();

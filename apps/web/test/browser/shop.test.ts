@@ -413,6 +413,83 @@ test('storefront - admin ships an order and archives a product', async () => {
   await admin.close();
 });
 
+test('storefront - admin edits a category', async () => {
+  const session = await openSession(launched.browser);
+  const page = await session.newPage();
+  await signIn(
+    page,
+    stack.admin.email,
+    stack.admin.password,
+    '/admin/categories',
+  );
+
+  // A new category, so the seeded catalog stays as the other tests see it.
+  const suffix = Date.now().toString(36);
+  const newCategory = page.getByRole('form', { name: 'New category' });
+  await newCategory.getByLabel('Name').fill(`Lanterns ${suffix}`);
+  await newCategory.getByLabel('Slug').fill(`lanterns-${suffix}`);
+  await newCategory.getByRole('button', { name: 'Create category' }).click();
+  await page.getByText(`Category “Lanterns ${suffix}” was created.`).waitFor();
+  await page.reload();
+
+  const parentName =
+    (
+      await page
+        .locator('tbody tr td:first-child a')
+        .filter({ hasNotText: suffix })
+        .first()
+        .textContent()
+    )?.trim() ?? '';
+  await Promise.all([
+    page.waitForURL(/\/admin\/categories\/[0-9a-f-]+$/),
+    page.getByRole('link', { name: `Lanterns ${suffix}`, exact: true }).click(),
+  ]);
+  const editUrl = page.url();
+
+  // The server rejects a sort order that the browser would not send.
+  await page.locator('form.form').evaluate((form) => {
+    (form as HTMLFormElement).noValidate = true;
+  });
+  await page.getByLabel('Sort order').fill('99999');
+  await page.getByRole('button', { name: 'Save category' }).click();
+  await page.getByText('Enter a whole number from -10000 to 10000.').waitFor();
+  assert.equal(page.url(), editUrl, 'the rejected form stays on the page');
+
+  await page.getByLabel('Name').fill(`Storm lanterns ${suffix}`);
+  await page.getByLabel('Description').fill('Lanterns that stay lit.');
+  await page.getByLabel('Parent category').selectOption({ label: parentName });
+  await page.getByLabel('Sort order').fill('7');
+  await page.getByLabel('Active (shown in the shop)').uncheck();
+  await Promise.all([
+    page.waitForURL(/\/admin\/categories\?notice=updated$/),
+    page.getByRole('button', { name: 'Save category' }).click(),
+  ]);
+
+  const row = page
+    .locator('tbody tr')
+    .filter({ hasText: `Storm lanterns ${suffix}` });
+  assert.equal(await row.count(), 1, 'the list shows the new name');
+  assert.equal(await row.locator('td').nth(2).textContent(), parentName);
+  assert.equal(await row.locator('td').nth(3).textContent(), 'Archived');
+
+  await Promise.all([
+    page.waitForURL(/\/admin\/categories\/[0-9a-f-]+$/),
+    row.getByRole('link').click(),
+  ]);
+  assert.equal(
+    await page.getByLabel('Description').inputValue(),
+    'Lanterns that stay lit.',
+  );
+  assert.equal(await page.getByLabel('Sort order').inputValue(), '7');
+  assert.equal(
+    await page.getByLabel('Active (shown in the shop)').isChecked(),
+    false,
+  );
+
+  assertNoProblems(session);
+  await session.close();
+});
+
 test('storefront - customer gets 404 in the admin area', async () => {
   const session = await openSession(launched.browser);
   const page = await session.newPage();

@@ -93,6 +93,25 @@ export function createCategory(
   });
 }
 
+export interface CategoryUpdate {
+  name?: string;
+  description?: string;
+  parentId?: string | null;
+  sortOrder?: number;
+  active?: boolean;
+}
+
+export function updateCategory(id: string, body: CategoryUpdate, ctx: Ctx) {
+  return apiRequest<AdminCategory>(
+    `/api/admin/categories/${encodeURIComponent(id)}`,
+    {
+      method: 'PATCH',
+      body,
+      ...ctx,
+    },
+  );
+}
+
 export function archiveCategory(id: string, ctx: Ctx) {
   return apiRequest<AdminCategory>(
     `/api/admin/categories/${encodeURIComponent(id)}/archive`,

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 
 import { archiveCategoryAction } from '@/actions/admin';
 import { CategoryForm } from '@/components/admin/CategoryForm';
@@ -47,7 +48,13 @@ export default async function AdminCategoriesPage({
             <tbody>
               {items.map((category) => (
                 <tr key={category.id}>
-                  <td>{category.name}</td>
+                  <td>
+                    <Link
+                      href={`/admin/categories/${encodeURIComponent(category.id)}`}
+                    >
+                      {category.name}
+                    </Link>
+                  </td>
                   <td>{category.slug}</td>
                   <td>
                     {category.parentId ? nameById.get(category.parentId) : '–'}
