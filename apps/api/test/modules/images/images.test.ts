@@ -29,10 +29,15 @@ test('product image - served as SVG', async () => {
   });
 
   assert.equal(response.statusCode, 200);
-  assert.equal(response.headers['content-type'], 'image/svg+xml');
+  assert.equal(response.headers['content-type'], 'image/svg+xml; charset=utf-8');
   assert.deepEqual(response.rawPayload, expected);
   assert.match(String(response.headers['cache-control']), /public, max-age=\d{6,}/);
-  assert.equal(response.headers['content-security-policy'], "default-src 'none'");
+  const policy = String(response.headers['content-security-policy']);
+  assert.match(policy, /^default-src 'none'/);
+  assert.match(policy, /frame-ancestors 'none'/);
+  assert.match(policy, /base-uri 'none'/);
+  assert.match(policy, /form-action 'none'/);
+  assert.match(policy, /\bsandbox\b/);
   assert.equal(response.headers['x-content-type-options'], 'nosniff');
 });
 
