@@ -8,7 +8,8 @@ import { dirname } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { citext } from '@electric-sql/pglite/contrib/citext';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+import { EmbeddedServer } from './embedded-server.js';
 
 export interface EmbeddedPostgresOptions {
   /** Folder of the database files; `memory://` keeps them in memory. */
@@ -103,20 +104,17 @@ export async function startEmbeddedPostgres(
     db = await PGlite.create(options.dataDir, {
       extensions: { citext, pg_trgm },
     });
-    const server = new PGLiteSocketServer({
+    const server = new EmbeddedServer({
       db,
       host,
       port: options.port ?? DEFAULT_EMBEDDED_PORT,
       maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
     });
     await server.start();
-
-    // getServerConn() reports the real port after listening on port 0.
-    const address = server.getServerConn();
     const database = db;
 
     return {
-      url: `postgres://postgres@${address}/postgres`,
+      url: `postgres://postgres@${server.connection}/postgres`,
       async stop() {
         await server.stop();
         await database.close();
