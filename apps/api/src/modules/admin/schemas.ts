@@ -187,13 +187,25 @@ export const adminCategoryListSchema = z.object({
 
 // ------------------------------------------------------------------ orders
 
+// Bounds of the date filters. PostgreSQL rejects year 0, which the ISO
+// date format allows, and no order of this shop predates 2000.
+const MIN_FILTER_DATE = '2000-01-01';
+const MAX_FILTER_DATE = '9999-12-31';
+
+// ISO dates of the same length compare correctly as strings.
+const filterDateSchema = z.iso
+  .date()
+  .refine((day) => day >= MIN_FILTER_DATE && day <= MAX_FILTER_DATE, {
+    message: `Must be a date from ${MIN_FILTER_DATE} to ${MAX_FILTER_DATE}.`,
+  });
+
 export const adminOrderListQuerySchema = z
   .strictObject({
     ...paginationParams,
     status: orderStatusSchema.optional(),
     // Calendar days in UTC, both inclusive.
-    from: z.iso.date().optional(),
-    to: z.iso.date().optional(),
+    from: filterDateSchema.optional(),
+    to: filterDateSchema.optional(),
     // Matched against the order number and the customer's email.
     q: z.string().trim().min(1).max(100).optional(),
   })

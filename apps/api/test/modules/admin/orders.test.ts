@@ -267,12 +267,26 @@ test('admin orders - list shows newest first with totals', async () => {
   assert.notEqual(first.number, second.number);
 });
 
+test('admin orders - date filter bounds are accepted', async () => {
+  for (const query of ['from=2000-01-01', 'to=9999-12-31']) {
+    const response = await send(app, admin, {
+      method: 'GET',
+      url: `/api/admin/orders?${query}`,
+    });
+    assert.equal(response.statusCode, 200, query);
+  }
+});
+
 test('admin orders - invalid list query is 400', async () => {
   const queries = [
     'status=lost',
     'from=yesterday',
     'from=2025-13-01',
     'from=2025-03-11&to=2025-03-10',
+    'from=0000-01-01',
+    'to=0000-01-01',
+    'from=1999-12-31',
+    'to=+010000-01-01',
     'q=',
     `q=${'x'.repeat(101)}`,
     'customer=1',
