@@ -14,6 +14,10 @@ export const errorCatalogue = {
     message: 'You do not have permission to do this.',
   },
   NOT_FOUND: { status: 404, message: 'The resource was not found.' },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    message: 'The path does not support this method: see the Allow header.',
+  },
   CONFLICT: {
     status: 409,
     message: 'The request conflicts with the current state of the resource.',

@@ -5,6 +5,7 @@ import type {
   FastifyRequest,
 } from 'fastify';
 import fp from 'fastify-plugin';
+import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import { isResponseSerializationError } from 'fastify-type-provider-zod';
 
 import {
@@ -203,7 +204,37 @@ async function errorHandlerPlugin(app: FastifyInstance): Promise<void> {
     });
   });
 
+  // A copy of the route table, matched with Fastify's own router library,
+  // which distinguishes a wrong method on a known path (405) from an unknown
+  // path (404).
+  const routeTable = FindMyWay();
+  const methods = new Set<HTTPMethod>();
+  app.addHook('onRoute', (route) => {
+    const routeMethods = Array.isArray(route.method)
+      ? route.method
+      : [route.method];
+    for (const method of routeMethods as HTTPMethod[]) {
+      methods.add(method);
+      if (!routeTable.hasRoute(method, route.url)) {
+        routeTable.on(method, route.url, () => {});
+      }
+    }
+  });
+
   app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?', 1)[0] ?? '/';
+    const allowed = [...methods].filter(
+      (method) => routeTable.find(method, path) !== null,
+    );
+    if (allowed.length > 0) {
+      return sendError(request, reply, {
+        statusCode: 405,
+        code: 'METHOD_NOT_ALLOWED',
+        message: `${request.method} is not allowed on this path. Allowed: ${allowed.join(', ')}.`,
+        headers: { Allow: allowed.join(', ') },
+      });
+    }
+
     return sendError(request, reply, {
       statusCode: 404,
       code: 'NOT_FOUND',
