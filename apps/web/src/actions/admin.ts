@@ -7,6 +7,7 @@ import * as admin from '@/lib/api/admin';
 import { ApiError, errorCode, userMessage } from '@/lib/api/errors';
 import { ORDER_TRANSITIONS, type OrderStatus } from '@/lib/api/types';
 import { parseAmountToCents } from '@/lib/format';
+import { MAX_PRODUCT_IMAGES, PRODUCT_IMAGES } from '@/lib/product-images';
 import { apiContext, requireAdmin } from '@/lib/session/session';
 import { fieldErrors, formValues } from '@/lib/validation';
 
@@ -71,6 +72,33 @@ function apiFieldErrors(error: ApiError): Record<string, string> {
   return result;
 }
 
+/**
+ * Validates the checked image file names: each must be a shipped image or
+ * one the product already has, at most MAX_PRODUCT_IMAGES, no repeats.
+ * Returns the names in form order (the first is the main image), or an
+ * error message.
+ */
+function parseImages(
+  form: FormData,
+  currentImages: readonly string[],
+): { images: string[] } | { error: string } {
+  const images = form.getAll('images').map(String);
+  const allowed = new Set([...PRODUCT_IMAGES, ...currentImages]);
+  const unknown = images.find((image) => !allowed.has(image));
+  if (unknown !== undefined) {
+    return {
+      error: `“${unknown.slice(0, 100)}” is not a shipped image. Choose images from the list.`,
+    };
+  }
+  if (new Set(images).size !== images.length) {
+    return { error: 'Choose each image at most once.' };
+  }
+  if (images.length > MAX_PRODUCT_IMAGES) {
+    return { error: `Choose at most ${MAX_PRODUCT_IMAGES} images.` };
+  }
+  return { images };
+}
+
 async function saveProduct(
   id: string | null,
   form: FormData,
@@ -78,19 +106,42 @@ async function saveProduct(
   await assertSameOrigin();
   await requireAdmin();
   const values = formValues(form);
+  // Checkboxes repeat the field name, so keep every checked image.
+  values.images = form.getAll('images').map(String).join(' ');
   const parsed = productSchema.safeParse({
     ...values,
     compareAt: values.compareAt ?? '',
   });
-  if (!parsed.success)
-    return { fieldErrors: fieldErrors(parsed.error), values };
+  const ctx = await apiContext();
+  let currentImages: string[] = [];
+  if (id) {
+    try {
+      currentImages = (await admin.getAdminProduct(id, ctx)).images;
+    } catch (error) {
+      return { error: userMessage(error), values };
+    }
+  }
+  const images = parseImages(form, currentImages);
+  if (!parsed.success || 'error' in images) {
+    return {
+      fieldErrors: {
+        ...(parsed.success ? {} : fieldErrors(parsed.error)),
+        ...('error' in images ? { images: images.error } : {}),
+      },
+      values,
+    };
+  }
 
   const { price, compareAt, ...rest } = parsed.data;
-  const body = { ...rest, priceCents: price, compareAtPriceCents: compareAt };
+  const body = {
+    ...rest,
+    priceCents: price,
+    compareAtPriceCents: compareAt,
+    images: images.images,
+  };
 
   let savedId: string;
   try {
-    const ctx = await apiContext();
     const saved = id
       ? await admin.updateProduct(id, body, ctx)
       : await admin.createProduct(body, ctx);

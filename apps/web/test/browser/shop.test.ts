@@ -243,7 +243,8 @@ test('storefront - admin creates a product that shoppers find', async () => {
   const suffix = Date.now().toString(36);
   const name = `Quokka Lantern ${suffix}`;
   await page.goto(`${stack.webUrl}/admin/products/new`);
-  await page.getByLabel('Name').fill(name);
+  // Exact, because an image file name such as "enamelled-…" contains "name".
+  await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('SKU').fill(`QL-${suffix}`);
   await page.getByLabel('Slug').fill(`quokka-lantern-${suffix}`);
   await page
@@ -252,10 +253,26 @@ test('storefront - admin creates a product that shoppers find', async () => {
   await page.getByLabel('Price (€)').fill('19.99');
   await page.getByLabel('Stock').fill('7');
   await page.getByLabel('Category').selectOption({ index: 1 });
+  // Checked in this order; the form lists them alphabetically, so the
+  // main image is the first of the two.
+  await page.getByRole('checkbox', { name: 'cold-brew-maker.svg' }).check();
+  await page.getByRole('checkbox', { name: 'burr-coffee-grinder.svg' }).check();
   await Promise.all([
     page.waitForURL(/notice=created/),
     page.getByRole('button', { name: 'Create product' }).click(),
   ]);
+  const editUrl = page.url();
+
+  // The server accepts only shipped images, whatever the browser sends.
+  await page
+    .getByRole('checkbox', { name: 'water-filter-bottle.svg' })
+    .evaluate((box) => {
+      (box as HTMLInputElement).value = '../secrets.svg';
+      (box as HTMLInputElement).checked = true;
+    });
+  await page.getByRole('button', { name: 'Save product' }).click();
+  await page.getByText('Choose images from the list').waitFor();
+  assert.equal(page.url(), editUrl, 'the rejected form stays on the page');
 
   await page.goto(`${stack.webUrl}/admin/orders`);
   await page.getByRole('heading', { name: 'Orders' }).waitFor();
@@ -274,6 +291,11 @@ test('storefront - admin creates a product that shoppers find', async () => {
   ]);
   await shopperPage.getByRole('heading', { level: 1, name }).waitFor();
   await shopperPage.getByText('In stock').waitFor();
+  assert.equal(
+    await shopperPage.locator('.product-detail img').getAttribute('src'),
+    '/api/images/products/burr-coffee-grinder.svg',
+    'the first chosen image is the main image',
+  );
   assertNoProblems(shopper);
   await shopper.close();
 });

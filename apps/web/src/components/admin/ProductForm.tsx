@@ -6,6 +6,11 @@ import { createProductAction, updateProductAction } from '@/actions/admin';
 import type { FormState } from '@/actions/form-state';
 import { Field } from '@/components/ui/Field';
 import type { AdminCategory, AdminProduct } from '@/lib/api/types';
+import {
+  MAX_PRODUCT_IMAGES,
+  PRODUCT_IMAGES,
+  productImagePath,
+} from '@/lib/product-images';
 
 const initialState: FormState = {};
 
@@ -149,9 +154,74 @@ export function ProductForm({
         />{' '}
         <label htmlFor="field-featured">Featured on the home page</label>
       </div>
+      <ImagePicker
+        current={product?.images ?? []}
+        submitted={state.values ? (v.images ?? '') : undefined}
+        error={e.images}
+      />
       <button type="submit" disabled={pending}>
         {product ? 'Save product' : 'Create product'}
       </button>
     </form>
+  );
+}
+
+/**
+ * Checkboxes for the shipped product images. The product's current images
+ * come first and in their saved order, because the first checked image is
+ * the main one. Only those show a thumbnail, because every image request
+ * counts against the API's per-client rate limit and the full list is
+ * long. `submitted` contains the space-separated names of a failed
+ * submission, which take precedence over the saved images.
+ */
+function ImagePicker({
+  current,
+  submitted,
+  error,
+}: {
+  current: string[];
+  submitted: string | undefined;
+  error: string | undefined;
+}) {
+  const checked = new Set(
+    submitted === undefined ? current : submitted.split(' ').filter(Boolean),
+  );
+  const options = [
+    ...current,
+    ...PRODUCT_IMAGES.filter((file) => !current.includes(file)),
+  ];
+
+  return (
+    <fieldset
+      className="field image-picker"
+      aria-describedby={error ? 'field-images-error' : 'field-images-hint'}
+    >
+      <legend>Images</legend>
+      <p id="field-images-hint" className="hint">
+        Choose up to {MAX_PRODUCT_IMAGES}. The first checked image is the main
+        image.
+      </p>
+      {error ? (
+        <p id="field-images-error" className="field-error">
+          {error}
+        </p>
+      ) : null}
+      <div className="image-picker__options">
+        {options.map((file) => (
+          <label key={file} className="image-picker__option">
+            <input
+              type="checkbox"
+              name="images"
+              value={file}
+              defaultChecked={checked.has(file)}
+            />
+            {current.includes(file) ? (
+              <img src={productImagePath(file)} alt="" width={48} height={48} />
+            ) : null}
+            <span>{file}</span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
   );
 }

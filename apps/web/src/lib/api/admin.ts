@@ -26,6 +26,8 @@ export interface ProductInput {
   status: ProductStatus;
   featured: boolean;
   categoryId: string;
+  /** Bare file names of shipped images; the first is the main image. */
+  images: string[];
 }
 
 export function listAdminProducts(
