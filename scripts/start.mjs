@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // `npm start`: builds what is out of date, then runs the shop's processes in
 // the foreground. Ctrl-C or SIGTERM stops them gracefully, and the script
-// exits with the exit code of the first process that stopped. NODE_ENV
+// exits with 0 when they stopped cleanly (see lib/supervise.mjs). NODE_ENV
 // defaults to development.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { storefrontApiUrl, superviseChildren } from './lib/supervise.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const env = { ...process.env, NODE_ENV: process.env.NODE_ENV || 'development' };
@@ -78,10 +80,15 @@ const services = [
   },
   // The storefront always runs its production build: `next build` and
   // `next start` expect NODE_ENV=production, whatever the API runs with.
-  // It reaches the API at API_URL (default http://127.0.0.1:4000).
+  // It reaches the API at API_URL, which defaults to the API's HOST and PORT.
   {
     name: 'web',
-    env: { ...env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+    env: {
+      ...env,
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      API_URL: storefrontApiUrl(process.env),
+    },
     build() {
       const web = join(root, 'apps/web');
       const inputs = ['src', 'next.config.ts', 'package.json'];
@@ -109,52 +116,7 @@ const services = [
 
 for (const service of services) service.build();
 
-const children = services.map((service) => {
-  // A process group of its own, so a Ctrl-C in the terminal reaches the
-  // child once, forwarded below, and not a second time from the terminal.
-  const child = spawn(service.command, service.args, {
-    cwd: root,
-    env: service.env ?? env,
-    stdio: 'inherit',
-    detached: true,
-  });
-  child.on('error', (err) => {
-    console.error(`${service.name} failed to start: ${err.message}`);
-    stopAll('SIGTERM');
-  });
-  return { service, child };
-});
-
-let stopping = false;
-function stopAll(signal) {
-  stopping = true;
-  for (const { child } of children) {
-    if (child.exitCode === null && child.signalCode === null)
-      child.kill(signal);
-  }
-}
-
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    // A second Ctrl-C is passed on too, which the API takes as "exit now".
-    stopAll(signal);
-  });
-}
-
-let exitCode;
-let running = children.length;
-for (const { service, child } of children) {
-  child.on('exit', (code, signal) => {
-    running -= 1;
-    if (exitCode === undefined) {
-      exitCode = code ?? 1;
-      if (!stopping) {
-        console.error(
-          `${service.name} exited (${signal ?? `code ${code}`}); stopping the rest`,
-        );
-        stopAll('SIGTERM');
-      }
-    }
-    if (running === 0) process.exit(exitCode);
-  });
-}
+superviseChildren(
+  services.map((service) => ({ ...service, env: service.env ?? env })),
+  { cwd: root },
+);
