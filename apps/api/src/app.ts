@@ -27,6 +27,7 @@ import authentication from './plugins/authentication.js';
 import cacheControl from './plugins/cache-control.js';
 import database from './plugins/database.js';
 import errorHandler from './plugins/error-handler.js';
+import openapiErrors from './plugins/openapi-errors.js';
 import rateLimit from './plugins/rate-limit.js';
 import redis from './plugins/redis.js';
 import requestParsing from './plugins/request-parsing.js';
@@ -158,6 +159,10 @@ export async function buildApp(
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
+
+  // Documents the security requirement and error responses of the routes
+  // registered below.
+  await app.register(openapiErrors);
 
   // Business modules. Each routes file declares its own paths under /api.
   await app.register(healthRoutes);

@@ -12,7 +12,11 @@ interface OpenApiDocument {
     string,
     Record<
       string,
-      { responses?: Record<string, unknown>; requestBody?: unknown }
+      {
+        responses?: Record<string, unknown>;
+        requestBody?: unknown;
+        security?: Record<string, string[]>[];
+      }
     >
   >;
   components?: {
@@ -103,6 +107,68 @@ describe('GET /api/openapi.json', () => {
     for (const [path, item] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(item)) {
         assert.ok(operation.responses, `${method} ${path} has responses`);
+      }
+    }
+  });
+
+  test('openapi - authenticated operations require bearerAuth', () => {
+    const authenticated = Object.entries(document.paths).flatMap(
+      ([path, item]) =>
+        Object.entries(item)
+          .filter(
+            ([method]) =>
+              /^\/api\/(cart|orders|admin)(\/|$)/.test(path) ||
+              (method === 'get' && path === '/api/auth/me') ||
+              path === '/api/auth/change-password',
+          )
+          .map(([method, operation]) => ({ path, method, operation })),
+    );
+
+    // Guards the path filter above against matching nothing.
+    assert.ok(authenticated.length > 20, `${authenticated.length} operations`);
+    for (const { path, method, operation } of authenticated) {
+      assert.deepEqual(
+        operation.security,
+        [{ bearerAuth: [] }],
+        `${method} ${path} security`,
+      );
+      assert.ok(operation.responses?.['401'], `${method} ${path} lists 401`);
+    }
+  });
+
+  test('openapi - public operations have no security', () => {
+    for (const path of ['/api/products', '/api/categories']) {
+      assert.equal(document.paths[path]?.get?.security, undefined, path);
+    }
+  });
+
+  test('openapi - operations list their error responses', () => {
+    const errorRef = { $ref: '#/components/schemas/Error' };
+    for (const [path, item] of Object.entries(document.paths)) {
+      if (path === '/health' || path === '/ready') continue;
+      for (const [method, operation] of Object.entries(item)) {
+        const responses = operation.responses ?? {};
+        for (const status of ['400', '429']) {
+          assert.ok(responses[status], `${method} ${path} lists ${status}`);
+        }
+        if (path.includes('{')) {
+          assert.ok(responses['404'], `${method} ${path} lists 404`);
+        }
+        if (['post', 'put', 'patch'].includes(method)) {
+          assert.ok(responses['413'], `${method} ${path} lists 413`);
+          assert.ok(responses['415'], `${method} ${path} lists 415`);
+        }
+        if (path.startsWith('/api/admin')) {
+          assert.ok(responses['403'], `${method} ${path} lists 403`);
+        }
+        const content = (
+          responses['400'] as { content?: Record<string, { schema?: unknown }> }
+        ).content;
+        assert.deepEqual(
+          content?.['application/json']?.schema,
+          errorRef,
+          `${method} ${path} 400 uses the Error schema`,
+        );
       }
     }
   });

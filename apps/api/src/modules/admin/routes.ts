@@ -40,6 +40,7 @@ import {
   updateCategoryBodySchema,
   updateProductBodySchema,
 } from './schemas.js';
+import { documentRouteErrors } from '../../plugins/openapi-errors.js';
 
 function found<T>(value: T | null, what: string): T {
   if (value === null) throw new AppError('NOT_FOUND', `${what} not found.`);
@@ -59,6 +60,9 @@ export default async function adminRoutes(app: FastifyInstance): Promise<void> {
   // cannot be added without the role check.
   app.addHook('onRequest', app.authenticate);
   app.addHook('onRequest', app.requireAdmin);
+  app.addHook('onRoute', (route) =>
+    documentRouteErrors(route, { authenticated: true, admin: true }),
+  );
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'no-store');
   });
