@@ -107,6 +107,7 @@ async function main() {
   const { high, medium, low, info } = summary.counts;
   log(`${summary.passed ? 'passed' : 'FAILED'}: ${high} high, ${medium} medium, ${low} low, ${info} info findings; report in ${paths.markdown}`);
   for (const reason of summary.failReasons) log(`  ${reason}`);
+  for (const reason of summary.notRun) log(`  not checked: ${reason}`);
   return summary.passed ? 0 : 1;
 }
 

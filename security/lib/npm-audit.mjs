@@ -37,7 +37,9 @@ export async function runNpmAudit({ cwd, logFile }) {
   }
   if (report.error || report.statusCode) {
     const message = report.message ?? report.error?.summary ?? 'unknown error';
-    throw new AuditUnavailableError(`npm audit could not query the advisory endpoint: ${message}`);
+    throw new AuditUnavailableError(
+      `npm audit could not query the registry's advisory endpoint (${message}), so the production dependencies were not audited here. The npm-audit job of .github/workflows/security.yml audits them.`,
+    );
   }
   return {
     scanner: 'npm-audit',

@@ -39,6 +39,9 @@ export function buildSummary({ name, targets, results, startedAt, finishedAt = n
     if (scanner.status === 'error') failReasons.push(`${scanner.scanner} could not run: ${scanner.error}`);
     if (scanner.status === 'failed') failReasons.push(`${scanner.scanner} reported ${scanner.counts.high} high and ${scanner.counts.medium} medium findings`);
   }
+  // An unavailable scanner neither passes nor fails the scan. The summary
+  // lists it apart so that "passed" is never read as covering it.
+  const notRun = scanners.filter((scanner) => scanner.status === 'unavailable').map((scanner) => `${scanner.scanner} did not run: ${scanner.error}`);
   return {
     name,
     startedAt: startedAt.toISOString(),
@@ -47,6 +50,7 @@ export function buildSummary({ name, targets, results, startedAt, finishedAt = n
     targets,
     passed: failReasons.length === 0,
     failReasons,
+    notRun,
     counts: countBySeverity(findings),
     scanners,
     findings,
@@ -89,6 +93,9 @@ export function renderMarkdown(summary) {
     '',
   ];
   if (summary.failReasons.length > 0) lines.push(...summary.failReasons.map((reason) => `- ${escapeCell(reason)}`), '');
+  if (summary.notRun?.length > 0) {
+    lines.push('Not checked by this run, so the result above does not cover it:', '', ...summary.notRun.map((reason) => `- ${escapeCell(reason)}`), '');
+  }
 
   lines.push('## Targets', '', ...Object.entries(summary.targets).map(([label, url]) => `- ${label}: ${url}`), '');
   if (summary.notes?.length > 0) lines.push('## Notes', '', ...summary.notes.map((note) => `- ${note}`), '');
@@ -96,12 +103,16 @@ export function renderMarkdown(summary) {
   lines.push('## Scanners', '', '| Scanner | Status | Time | High | Medium | Low | Info |', '|---|---|---|---|---|---|---|');
   for (const scanner of summary.scanners) {
     const { high, medium, low, info } = scanner.counts;
-    lines.push(`| ${scanner.scanner} | ${scanner.status}${scanner.timedOut ? ' (time limit reached)' : ''} | ${formatDuration(scanner.durationMs)} | ${high} | ${medium} | ${low} | ${info} |`);
+    let statusNote = '';
+    if (scanner.timedOut) statusNote = ' (time limit reached)';
+    if (scanner.status === 'unavailable') statusNote = ' (not run)';
+    lines.push(`| ${scanner.scanner} | ${scanner.status}${statusNote} | ${formatDuration(scanner.durationMs)} | ${high} | ${medium} | ${low} | ${info} |`);
   }
   lines.push('');
   for (const scanner of summary.scanners.filter((item) => item.error)) {
     lines.push(`- ${scanner.scanner}: ${escapeCell(scanner.error)}`);
   }
+  if (summary.scanners.some((item) => item.error)) lines.push('');
 
   lines.push('## Coverage', '');
   for (const scanner of summary.scanners) {

@@ -154,6 +154,14 @@ test('buildSummary - unavailable audit does not fail the scan', () => {
   assert.equal(summary.passed, true);
 });
 
+test('renderMarkdown - names a scanner that did not run', () => {
+  const summary = buildSummary({ name: 'unit', targets: {}, startedAt: new Date(0), results: [{ scanner: 'npm-audit', status: 'unavailable', error: '405' }] });
+  const markdown = renderMarkdown(summary);
+  assert.match(markdown, /Not checked by this run/);
+  assert.match(markdown, /- npm-audit did not run: 405/);
+  assert.match(markdown, /\| npm-audit \| unavailable \(not run\) \|/);
+});
+
 test('renderMarkdown - lists each finding once per title', () => {
   const finding = { scanner: 'passive', rule: 'x', severity: 'medium', title: 'CSP missing', url: 'http://127.0.0.1/a' };
   const summary = buildSummary({ name: 'unit', targets: {}, startedAt: new Date(0), results: [{ scanner: 'passive', findings: [finding, { ...finding, url: 'http://127.0.0.1/b' }] }] });
