@@ -59,7 +59,9 @@ declare module 'fastify' {
 
 // Liveness and readiness probes come from the orchestrator every few
 // seconds and must keep responding while a client is being limited.
-const UNLIMITED_ROUTES = new Set(['/health', '/ready']);
+// Product images are static files served from memory, and a product list
+// shows a dozen of them, so counting them would spend a shopper's budget.
+const UNLIMITED_ROUTES = new Set(['/health', '/ready', '/api/images/products/:file']);
 
 function policyFor(request: FastifyRequest): PolicyName {
   if (request.method !== 'POST') {
@@ -265,7 +267,10 @@ async function rateLimitPlugin(
   }
 
   app.addHook('onRequest', async (request, reply) => {
-    if (request.method === 'GET' && UNLIMITED_ROUTES.has(request.routeOptions.url ?? '')) {
+    if (
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      UNLIMITED_ROUTES.has(request.routeOptions.url ?? '')
+    ) {
       return;
     }
 

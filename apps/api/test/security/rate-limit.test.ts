@@ -185,6 +185,19 @@ describe('general rate limit', () => {
 
     assert.ok(!codes.includes(429));
   });
+
+  test('general rate limit - product images are not limited', async () => {
+    const codes = await statuses(150, () =>
+      app.inject({
+        method: 'GET',
+        url: '/api/images/products/13-inch-ultrabook.svg',
+        remoteAddress: '203.0.113.35',
+      }),
+    );
+
+    assert.ok(!codes.includes(429), `statuses ${[...new Set(codes)].join(',')}`);
+    assert.equal(codes[149], 200);
+  });
 });
 
 describe('rate limit bypass', () => {

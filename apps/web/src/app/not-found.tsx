@@ -6,8 +6,14 @@ export default function NotFound() {
       <h1 id="not-found-title">Page not found</h1>
       <p>The page does not exist or is no longer available.</p>
       <p>
-        <Link href="/">Go to the home page</Link> or{' '}
-        <Link href="/products">browse all products</Link>.
+        <Link prefetch={false} href="/">
+          Go to the home page
+        </Link>{' '}
+        or{' '}
+        <Link prefetch={false} href="/products">
+          browse all products
+        </Link>
+        .
       </p>
     </section>
   );

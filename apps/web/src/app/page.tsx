@@ -33,7 +33,10 @@ export default async function HomePage() {
           <ul className="chips">
             {categories.items.map((category) => (
               <li key={category.id}>
-                <Link href={`/categories/${encodeURIComponent(category.slug)}`}>
+                <Link
+                  prefetch={false}
+                  href={`/categories/${encodeURIComponent(category.slug)}`}
+                >
                   {category.name}
                 </Link>
               </li>
@@ -46,7 +49,10 @@ export default async function HomePage() {
         {featured.items.length === 0 ? (
           <p className="empty">
             No featured products right now.{' '}
-            <Link href="/products">Browse all products</Link>.
+            <Link prefetch={false} href="/products">
+              Browse all products
+            </Link>
+            .
           </p>
         ) : (
           <ProductGrid products={featured.items} headingLevel={3} />

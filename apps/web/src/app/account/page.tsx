@@ -18,7 +18,9 @@ export default async function AccountPage() {
         {formatDate(user.createdAt)}.
       </p>
       <p>
-        <Link href="/account/orders">Order history</Link>
+        <Link prefetch={false} href="/account/orders">
+          Order history
+        </Link>
       </p>
       <ProfileForm name={user.name} />
       <PasswordForm />

@@ -15,10 +15,18 @@ export default async function AdminLayout({
   return (
     <>
       <nav aria-label="Admin" className="admin-nav">
-        <Link href="/admin">Sales</Link>
-        <Link href="/admin/products">Products</Link>
-        <Link href="/admin/categories">Categories</Link>
-        <Link href="/admin/orders">Orders</Link>
+        <Link prefetch={false} href="/admin">
+          Sales
+        </Link>
+        <Link prefetch={false} href="/admin/products">
+          Products
+        </Link>
+        <Link prefetch={false} href="/admin/categories">
+          Categories
+        </Link>
+        <Link prefetch={false} href="/admin/orders">
+          Orders
+        </Link>
       </nav>
       {children}
     </>

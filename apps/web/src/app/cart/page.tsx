@@ -28,7 +28,11 @@ export default async function CartPage({
       />
       {cart.items.length === 0 ? (
         <p className="empty">
-          Your cart is empty. <Link href="/products">Browse products</Link>.
+          Your cart is empty.{' '}
+          <Link prefetch={false} href="/products">
+            Browse products
+          </Link>
+          .
         </p>
       ) : (
         <>
@@ -54,7 +58,10 @@ export default async function CartPage({
                 {cart.items.map((item) => (
                   <tr key={item.productId}>
                     <td>
-                      <Link href={`/products/${encodeURIComponent(item.slug)}`}>
+                      <Link
+                        prefetch={false}
+                        href={`/products/${encodeURIComponent(item.slug)}`}
+                      >
                         {item.name}
                       </Link>
                     </td>
@@ -115,7 +122,7 @@ export default async function CartPage({
           </div>
           <Totals {...cart} />
           <p className="totals">
-            <Link href="/checkout" className="button">
+            <Link prefetch={false} href="/checkout" className="button">
               Go to checkout
             </Link>
           </p>

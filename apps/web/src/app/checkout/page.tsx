@@ -20,7 +20,11 @@ export default async function CheckoutPage() {
       <>
         <h1>Checkout</h1>
         <p className="empty">
-          Your cart is empty. <Link href="/products">Browse products</Link>.
+          Your cart is empty.{' '}
+          <Link prefetch={false} href="/products">
+            Browse products
+          </Link>
+          .
         </p>
       </>
     );

@@ -43,7 +43,10 @@ export function SignInForm({ next }: { next: string }) {
         {pending ? 'Signing in…' : 'Sign in'}
       </button>
       <p>
-        New here? <Link href="/register">Create an account</Link>
+        New here?{' '}
+        <Link prefetch={false} href="/register">
+          Create an account
+        </Link>
       </p>
     </form>
   );
@@ -93,7 +96,10 @@ export function RegisterForm() {
         {pending ? 'Creating account…' : 'Create account'}
       </button>
       <p>
-        Already registered? <Link href="/signin">Sign in</Link>
+        Already registered?{' '}
+        <Link prefetch={false} href="/signin">
+          Sign in
+        </Link>
       </p>
     </form>
   );

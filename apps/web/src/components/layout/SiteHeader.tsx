@@ -17,17 +17,27 @@ export async function SiteHeader() {
   return (
     <header className="site-header">
       <div className="container site-header__inner">
-        <Link href="/" className="site-logo">
+        <Link prefetch={false} href="/" className="site-logo">
           Hardened Shop
         </Link>
         <SearchBox />
         <nav aria-label="Main" className="site-nav">
-          <Link href="/products">All products</Link>
-          <Link href="/cart">Cart</Link>
+          <Link prefetch={false} href="/products">
+            All products
+          </Link>
+          <Link prefetch={false} href="/cart">
+            Cart
+          </Link>
           {user ? (
             <>
-              <Link href="/account">Account</Link>
-              {user.role === 'admin' ? <Link href="/admin">Admin</Link> : null}
+              <Link prefetch={false} href="/account">
+                Account
+              </Link>
+              {user.role === 'admin' ? (
+                <Link prefetch={false} href="/admin">
+                  Admin
+                </Link>
+              ) : null}
               <form action={signOutAction}>
                 <button type="submit" className="link-button">
                   Sign out
@@ -36,8 +46,12 @@ export async function SiteHeader() {
             </>
           ) : (
             <>
-              <Link href="/signin">Sign in</Link>
-              <Link href="/register">Register</Link>
+              <Link prefetch={false} href="/signin">
+                Sign in
+              </Link>
+              <Link prefetch={false} href="/register">
+                Register
+              </Link>
             </>
           )}
         </nav>

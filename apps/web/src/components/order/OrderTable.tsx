@@ -34,7 +34,10 @@ export function OrderTable({
           {orders.map((order) => (
             <tr key={order.id}>
               <td>
-                <Link href={`${hrefBase}/${encodeURIComponent(order.number)}`}>
+                <Link
+                  prefetch={false}
+                  href={`${hrefBase}/${encodeURIComponent(order.number)}`}
+                >
                   {order.number}
                 </Link>
               </td>

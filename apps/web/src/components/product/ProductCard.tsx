@@ -35,7 +35,10 @@ export function ProductCard({
         />
       ) : null}
       <Heading className="product-card__title">
-        <Link href={`/products/${encodeURIComponent(product.slug)}`}>
+        <Link
+          prefetch={false}
+          href={`/products/${encodeURIComponent(product.slug)}`}
+        >
           {product.name}
         </Link>
       </Heading>

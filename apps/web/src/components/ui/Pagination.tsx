@@ -31,7 +31,7 @@ export function Pagination({
       <ul className="pagination">
         {page > 1 ? (
           <li>
-            <Link href={hrefFor(page - 1)} rel="prev">
+            <Link prefetch={false} href={hrefFor(page - 1)} rel="prev">
               Previous
             </Link>
           </li>
@@ -43,7 +43,7 @@ export function Pagination({
         </li>
         {page < totalPages ? (
           <li>
-            <Link href={hrefFor(page + 1)} rel="next">
+            <Link prefetch={false} href={hrefFor(page + 1)} rel="next">
               Next
             </Link>
           </li>

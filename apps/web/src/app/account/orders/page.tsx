@@ -24,7 +24,10 @@ export default async function OrdersPage({
       {orders.items.length === 0 ? (
         <p className="empty">
           You have not ordered anything yet.{' '}
-          <Link href="/products">Start shopping</Link>.
+          <Link prefetch={false} href="/products">
+            Start shopping
+          </Link>
+          .
         </p>
       ) : (
         <OrderTable orders={orders.items} hrefBase="/account/orders" />

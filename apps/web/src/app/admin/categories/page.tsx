@@ -50,6 +50,7 @@ export default async function AdminCategoriesPage({
                 <tr key={category.id}>
                   <td>
                     <Link
+                      prefetch={false}
                       href={`/admin/categories/${encodeURIComponent(category.id)}`}
                     >
                       {category.name}

@@ -31,7 +31,7 @@ export default async function AdminProductsPage({
     <>
       <div className="toolbar">
         <h1>Products</h1>
-        <Link href="/admin/products/new" className="button">
+        <Link prefetch={false} href="/admin/products/new" className="button">
           New product
         </Link>
       </div>
@@ -84,6 +84,7 @@ export default async function AdminProductsPage({
                 <tr key={product.id}>
                   <td>
                     <Link
+                      prefetch={false}
                       href={`/admin/products/${encodeURIComponent(product.id)}`}
                     >
                       {product.name}

@@ -57,11 +57,14 @@ export default async function CategoryPage({ params, searchParams }: Props) {
       <nav aria-label="Breadcrumb" className="breadcrumbs">
         <ol>
           <li>
-            <Link href="/">Home</Link>
+            <Link prefetch={false} href="/">
+              Home
+            </Link>
           </li>
           {category.parent ? (
             <li>
               <Link
+                prefetch={false}
                 href={`/categories/${encodeURIComponent(category.parent.slug)}`}
               >
                 {category.parent.name}
@@ -78,7 +81,10 @@ export default async function CategoryPage({ params, searchParams }: Props) {
           <ul className="chips">
             {category.children.map((child) => (
               <li key={child.slug}>
-                <Link href={`/categories/${encodeURIComponent(child.slug)}`}>
+                <Link
+                  prefetch={false}
+                  href={`/categories/${encodeURIComponent(child.slug)}`}
+                >
                   {child.name}
                 </Link>
               </li>

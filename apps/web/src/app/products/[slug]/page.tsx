@@ -59,10 +59,13 @@ export default async function ProductPage({ params, searchParams }: Props) {
       <nav aria-label="Breadcrumb" className="breadcrumbs">
         <ol>
           <li>
-            <Link href="/">Home</Link>
+            <Link prefetch={false} href="/">
+              Home
+            </Link>
           </li>
           <li>
             <Link
+              prefetch={false}
               href={`/categories/${encodeURIComponent(product.category.slug)}`}
             >
               {product.category.name}

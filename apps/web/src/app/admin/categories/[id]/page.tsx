@@ -47,7 +47,9 @@ export default async function EditCategoryPage({
   return (
     <>
       <p>
-        <Link href="/admin/categories">All categories</Link>
+        <Link prefetch={false} href="/admin/categories">
+          All categories
+        </Link>
       </p>
       <h1>Edit {category.name}</h1>
       <p className="hint">Slug: {category.slug}</p>

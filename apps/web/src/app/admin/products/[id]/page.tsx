@@ -46,7 +46,10 @@ export default async function EditProductPage({
       />
       <p>
         {product.status === 'active' ? (
-          <Link href={`/products/${encodeURIComponent(product.slug)}`}>
+          <Link
+            prefetch={false}
+            href={`/products/${encodeURIComponent(product.slug)}`}
+          >
             View in the shop
           </Link>
         ) : (

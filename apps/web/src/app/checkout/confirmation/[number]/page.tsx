@@ -38,7 +38,9 @@ export default async function ConfirmationPage({
       </p>
       <OrderDetail order={order} />
       <p>
-        <Link href="/account/orders">See all your orders</Link>
+        <Link prefetch={false} href="/account/orders">
+          See all your orders
+        </Link>
       </p>
     </>
   );
