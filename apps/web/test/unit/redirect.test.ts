@@ -44,3 +44,28 @@ test('safeRedirectPath - treats missing and oversized values as home', () => {
   assert.equal(safeRedirectPath(null), '/');
   assert.equal(safeRedirectPath(`/${'a'.repeat(3000)}`), '/');
 });
+
+test('safeRedirectPath - resolves dot segments before checking', () => {
+  const attacks = [
+    '/.//evil.example',
+    '/..//evil.example',
+    '/%2e%2e//evil.example',
+    '/%2E%2E//evil.example',
+    '/%2e//evil.example',
+    '/././/evil.example',
+    '/a/..//evil.example',
+    '/a/../..//evil.example/cart?x=1',
+  ];
+  for (const attack of attacks) {
+    assert.equal(
+      safeRedirectPath(attack),
+      '/',
+      `expected "/" for ${JSON.stringify(attack)}`,
+    );
+  }
+});
+
+test('safeRedirectPath - keeps local paths with dot segments', () => {
+  assert.equal(safeRedirectPath('/products/../cart'), '/cart');
+  assert.equal(safeRedirectPath('/./account'), '/account');
+});

@@ -5,7 +5,9 @@ const PLACEHOLDER_ORIGIN = 'http://storefront.invalid';
  * stops the `next` parameter of the sign-in page from sending a user to
  * another site: protocol-relative URLs (`//evil.example`), backslash tricks
  * (`/\evil.example`, which browsers read as `//`), scheme-only URLs
- * (`https:evil.example`) and absolute URLs all fall back to the home page.
+ * (`https:evil.example`), absolute URLs and paths that turn into one of
+ * these once dot segments are resolved (`/.//evil.example`) all fall back to
+ * the home page.
  */
 export function safeRedirectPath(target: string | null | undefined): string {
   if (!target || target.length > 2048) return '/';
@@ -20,6 +22,11 @@ export function safeRedirectPath(target: string | null | undefined): string {
     return '/';
   }
   if (url.origin !== PLACEHOLDER_ORIGIN) return '/';
+  // Checked again after the URL parser removed dot segments and decoded
+  // `%2e`: `/.//evil.example` and `/..//evil.example` become `//evil.example`.
+  if (url.pathname.startsWith('//') || url.pathname.startsWith('/\\')) {
+    return '/';
+  }
 
   return `${url.pathname}${url.search}${url.hash}`;
 }
