@@ -276,7 +276,48 @@ export function lintDockerfile(text: string): DockerfileViolation[] {
     }
   }
 
+  // npm installs a workspace's dependency under apps/<name>/node_modules
+  // when the root node_modules contains another version of it, so the final
+  // stage must copy that folder next to the root one.
+  const workdir = lastOf('WORKDIR')?.args;
+  const rootModules = finalStage.instructions.find(
+    (instruction) =>
+      instruction.keyword === 'COPY' &&
+      /\s\/app\/node_modules\s/.test(` ${instruction.args} `),
+  );
+  if (rootModules && workdir && workdir.startsWith('/app/')) {
+    const from = /--from=(\S+)/.exec(rootModules.args)?.[1];
+    const nested = `${workdir}/node_modules`;
+    const copied = finalStage.instructions.some(
+      (instruction) =>
+        instruction.keyword === 'COPY' &&
+        instruction.args.includes(`--from=${from}`) &&
+        copySources(instruction.args).includes(nested),
+    );
+    if (!copied) {
+      add(
+        'workspace-modules',
+        rootModules.line,
+        `the final stage copies /app/node_modules but not ${nested}, where npm nests the workspace's own versions of dependencies`,
+      );
+    }
+  }
+
   return violations;
+}
+
+/** Return the source paths of a COPY instruction's arguments (flags and destination removed). */
+export function copySources(args: string): string[] {
+  const words = copyWords(args);
+  return words.slice(0, -1);
+}
+
+/** Split COPY arguments into paths, in JSON or plain form, without the flags. */
+export function copyWords(args: string): string[] {
+  const withoutFlags = args.replace(/--\S+\s+/g, '').trim();
+  if (withoutFlags.startsWith('['))
+    return JSON.parse(withoutFlags) as string[];
+  return withoutFlags.split(/\s+/);
 }
 
 function patternToRegExp(pattern: string): RegExp {

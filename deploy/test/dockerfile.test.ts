@@ -22,7 +22,9 @@ FROM node:20.20.2-bookworm-slim AS dependencies
 RUN npm ci --omit=dev
 
 FROM node:20.20.2-bookworm-slim
+WORKDIR /app/apps/api
 COPY --from=dependencies /app/node_modules /app/node_modules
+COPY --from=dependencies /app/apps/api/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER 10001:10001
 CMD ["node", "dist/server.js"]
@@ -143,6 +145,14 @@ const BAD_CASES: { name: string; rule: string; dockerfile: string }[] = [
     dockerfile: GOOD.replace(
       '--from=dependencies /app/node_modules',
       '--from=build /app/node_modules',
+    ),
+  },
+  {
+    name: 'workspace node_modules missing',
+    rule: 'workspace-modules',
+    dockerfile: GOOD.replace(
+      'COPY --from=dependencies /app/apps/api/node_modules ./node_modules\n',
+      '',
     ),
   },
 ];
