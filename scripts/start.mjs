@@ -8,10 +8,11 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { storefrontApiUrl, superviseChildren } from './lib/supervise.mjs';
+import { serviceEnvironments, superviseChildren } from './lib/supervise.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const env = { ...process.env, NODE_ENV: process.env.NODE_ENV || 'development' };
+const environments = serviceEnvironments(process.env);
+const env = environments.api;
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 /** Newest modification time under `path`, skipping generated folders. */
@@ -80,15 +81,11 @@ const services = [
   },
   // The storefront always runs its production build: `next build` and
   // `next start` expect NODE_ENV=production, whatever the API runs with.
-  // It reaches the API at API_URL, which defaults to the API's HOST and PORT.
+  // It reaches the API at API_URL, which defaults to the API's HOST and PORT
+  // (see serviceEnvironments for the rest of both environments).
   {
     name: 'web',
-    env: {
-      ...env,
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-      API_URL: storefrontApiUrl(process.env),
-    },
+    env: environments.web,
     build() {
       const web = join(root, 'apps/web');
       const inputs = ['src', 'next.config.ts', 'package.json'];

@@ -8,6 +8,11 @@ export interface SupervisedService {
 
 export function storefrontApiUrl(env: NodeJS.ProcessEnv): string;
 
+export function serviceEnvironments(env: NodeJS.ProcessEnv): {
+  api: NodeJS.ProcessEnv;
+  web: NodeJS.ProcessEnv;
+};
+
 export function stoppedCleanly(
   code: number | null,
   exitSignal: NodeJS.Signals | null,

@@ -20,6 +20,40 @@ export function storefrontApiUrl(env) {
 }
 
 /**
+ * Builds the environments of the API and the storefront for `npm start`
+ * from the environment of the script:
+ * - the API trusts one proxy hop (TRUST_PROXY_HOPS=1, unless set), because
+ *   the storefront forwards every browser request with the shopper's
+ *   address in X-Forwarded-For; with 0 hops all shoppers share one
+ *   rate-limit key;
+ * - the storefront runs in production mode, reaches the API at API_URL,
+ *   and compares the Origin of state-changing requests with WEB_ORIGIN,
+ *   which defaults to its own `http://WEB_HOST:WEB_PORT` so the Host header
+ *   cannot choose it.
+ */
+export function serviceEnvironments(env) {
+  const nodeEnv = env.NODE_ENV || 'development';
+  const webHost = env.WEB_HOST || '127.0.0.1';
+  const webPort = env.WEB_PORT || '3000';
+  const webOriginHost = webHost.includes(':') ? `[${webHost}]` : webHost;
+
+  return {
+    api: {
+      ...env,
+      NODE_ENV: nodeEnv,
+      TRUST_PROXY_HOPS: env.TRUST_PROXY_HOPS || '1',
+    },
+    web: {
+      ...env,
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      API_URL: storefrontApiUrl(env),
+      WEB_ORIGIN: env.WEB_ORIGIN || `http://${webOriginHost}:${webPort}`,
+    },
+  };
+}
+
+/**
  * True when a process that was sent `signal` ended as a clean stop: with
  * code 0, with the shell convention 128 + signal number (Next.js exits so),
  * or killed by that signal.
