@@ -8,7 +8,7 @@ export interface SupervisedService {
 
 export function storefrontApiUrl(env: NodeJS.ProcessEnv): string;
 
-export function serviceEnvironments(env: NodeJS.ProcessEnv): {
+export function serviceEnvironments(env: Record<string, string | undefined>): {
   api: NodeJS.ProcessEnv;
   web: NodeJS.ProcessEnv;
 };
