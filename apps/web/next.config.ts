@@ -9,7 +9,16 @@ const nextConfig: NextConfig = {
   // optimizer stays off and /_next/image cannot be used to fetch anything.
   images: { unoptimized: true },
   async headers() {
-    return [{ source: '/:path*', headers: staticSecurityHeaders() }];
+    return [
+      { source: '/:path*', headers: staticSecurityHeaders() },
+      // Next.js serves app/icon.svg as `image/svg+xml` without a charset.
+      {
+        source: '/icon.svg',
+        headers: [
+          { key: 'Content-Type', value: 'image/svg+xml; charset=utf-8' },
+        ],
+      },
+    ];
   },
 };
 

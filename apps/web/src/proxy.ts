@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 
+import { LOAD_TEST_BYPASS_HEADER } from '@/lib/api/client';
 import { getConfig } from '@/lib/config';
 import { PROBE_PATHS } from '@/lib/probes/response';
 import { resolveClientIp } from '@/lib/security/client-ip';
@@ -35,6 +36,9 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   const development = process.env.NODE_ENV === 'development';
   const nonce = createNonce();
   const csp = buildCsp({ nonce, development });
+
+  const rejection = rejectUnroutable(request);
+  if (rejection) return withPageHeaders(rejection, csp);
 
   const expectedOrigin = expectedOriginFor(
     config.WEB_ORIGIN,
@@ -103,6 +107,39 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   return withPageHeaders(response, csp);
 }
 
+// Pages answer GET and HEAD, and POST for server actions and form posts.
+// The /api/* forwarder lists its own methods.
+const PAGE_METHODS = ['GET', 'HEAD', 'POST'];
+
+/**
+ * Returns a 400 for a path that is not valid percent-encoding (`%ff`), and
+ * a 405 for a page request with another method, such as PUT or PROPFIND.
+ * Without this, Next.js renders the page for any method and fails with a
+ * bare 500 when it decodes the route parameters.
+ */
+function rejectUnroutable(request: NextRequest): NextResponse | null {
+  try {
+    decodeURIComponent(request.nextUrl.pathname);
+  } catch {
+    return plainText(400, 'Bad request: the URL is not valid.');
+  }
+
+  const isApi = request.nextUrl.pathname.startsWith('/api/');
+  if (!isApi && !PAGE_METHODS.includes(request.method)) {
+    const response = plainText(405, 'Method not allowed.');
+    response.headers.set('allow', PAGE_METHODS.join(', '));
+    return response;
+  }
+  return null;
+}
+
+function plainText(status: number, text: string): NextResponse {
+  return new NextResponse(text, {
+    status,
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
+  });
+}
+
 function withPageHeaders(response: NextResponse, csp: string): NextResponse {
   response.headers.set('content-security-policy', csp);
   // Every page can show personal data (the header shows who is signed in),
@@ -126,7 +163,11 @@ async function refreshIfExpired(
   if (!refreshToken) return null;
 
   try {
-    const pair = await refreshSession(refreshToken, clientIp);
+    const pair = await refreshSession(
+      refreshToken,
+      clientIp,
+      request.headers.get(LOAD_TEST_BYPASS_HEADER),
+    );
     return pair ?? 'signed-out';
   } catch (error) {
     // The API is unreachable: serve the page as signed out for now and keep

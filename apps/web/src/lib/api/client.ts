@@ -1,3 +1,5 @@
+import { headers as requestHeaders } from 'next/headers';
+
 import { getConfig } from '../config';
 
 import { ApiError, toApiError } from './errors';
@@ -13,6 +15,28 @@ export interface ApiRequestOptions {
   /** Base URL of the API; defaults to API_URL. */
   baseUrl?: string;
   timeoutMs?: number;
+  /**
+   * Value of the client's X-Load-Test-Bypass header. When omitted, the
+   * header of the current request is used, if there is one.
+   */
+  loadTestBypass?: string | null;
+}
+
+/** Header with which load tests skip the API's rate limits. */
+export const LOAD_TEST_BYPASS_HEADER = 'x-load-test-bypass';
+
+/**
+ * Returns the X-Load-Test-Bypass header of the request being rendered, or
+ * null outside a request (for example in unit tests). The storefront passes
+ * it on unchanged and never checks or stores it: the API compares it with
+ * its own token and logs every use.
+ */
+async function currentLoadTestBypass(): Promise<string | null> {
+  try {
+    return (await requestHeaders()).get(LOAD_TEST_BYPASS_HEADER);
+  } catch {
+    return null;
+  }
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -35,6 +59,11 @@ export async function apiRequest<T>(
   if (options.clientIp) headers['x-forwarded-for'] = options.clientIp;
   if (options.idempotencyKey)
     headers['idempotency-key'] = options.idempotencyKey;
+  const loadTestBypass =
+    options.loadTestBypass === undefined
+      ? await currentLoadTestBypass()
+      : options.loadTestBypass;
+  if (loadTestBypass) headers[LOAD_TEST_BYPASS_HEADER] = loadTestBypass;
 
   let response: Response;
   try {

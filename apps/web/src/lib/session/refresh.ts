@@ -21,6 +21,7 @@ const SHARE_WINDOW_MS = 10_000;
 export function refreshSession(
   refreshToken: string,
   clientIp: string | null,
+  loadTestBypass: string | null = null,
 ): Promise<TokenPair | null> {
   const existing = recentRefreshes.get(refreshToken);
   if (existing) return existing;
@@ -29,6 +30,7 @@ export function refreshSession(
     method: 'POST',
     body: { refreshToken },
     clientIp,
+    loadTestBypass,
   }).catch((error: unknown) => {
     if (
       error instanceof ApiError &&

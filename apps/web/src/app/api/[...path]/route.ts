@@ -1,6 +1,7 @@
 import { cookies, headers } from 'next/headers';
 import type { NextRequest } from 'next/server';
 
+import { LOAD_TEST_BYPASS_HEADER } from '@/lib/api/client';
 import { getConfig } from '@/lib/config';
 import { expectedOriginFor, isSameOriginRequest } from '@/lib/security/csrf';
 import { ACCESS_COOKIE } from '@/lib/session/cookies';
@@ -11,10 +12,28 @@ import { ACCESS_COOKIE } from '@/lib/session/cookies';
  * HttpOnly cookie and sent as a Bearer credential. /api/auth/* is not
  * forwarded: its responses contain tokens, which must never reach
  * JavaScript, so sign-in and sign-out go through server actions instead.
+ * Only the roots in FORWARDED_ROOTS are forwarded; every other path is 404.
  */
 const MAX_BODY_BYTES = 1_048_576;
+/**
+ * First path segments that the browser code needs: the catalog, search and
+ * its suggestions, product images, the cart and orders. The OpenAPI
+ * document and the admin routes stay server-only: admin pages call the API
+ * from the server, so the browser door need not list them.
+ */
+const FORWARDED_ROOTS: ReadonlySet<string> = new Set([
+  'products',
+  'categories',
+  'search',
+  'images',
+  'cart',
+  'orders',
+]);
 const FORWARDED_RESPONSE_HEADERS = [
   'content-type',
+  // The API's `default-src 'none'` on images keeps a script inside an SVG
+  // from running when the image is opened directly.
+  'content-security-policy',
   'cache-control',
   'etag',
   'last-modified',
@@ -31,7 +50,9 @@ async function forward(
   const config = getConfig();
   const requestHeaders = await headers();
 
-  if (path[0] === 'auth') return jsonError(404, 'NOT_FOUND', 'Route not found');
+  if (!FORWARDED_ROOTS.has(path[0] ?? '')) {
+    return jsonError(404, 'NOT_FOUND', 'Route not found');
+  }
 
   const unsafe = !['GET', 'HEAD'].includes(request.method);
   if (unsafe) {
@@ -66,6 +87,10 @@ async function forward(
   if (token) upstreamHeaders.set('authorization', `Bearer ${token}`);
   const idempotencyKey = request.headers.get('idempotency-key');
   if (idempotencyKey) upstreamHeaders.set('idempotency-key', idempotencyKey);
+  // Passed on unchanged: the API checks the token and logs every use.
+  const loadTestBypass = request.headers.get(LOAD_TEST_BYPASS_HEADER);
+  if (loadTestBypass)
+    upstreamHeaders.set(LOAD_TEST_BYPASS_HEADER, loadTestBypass);
 
   let body: ArrayBuffer | undefined;
   if (unsafe) {
