@@ -1,5 +1,5 @@
 // What the storefront sends to the API and passes back to the browser. A
-// plain HTTP server stands in for the API and records every request, so
+// plain HTTP server replaces the API and records every request, so
 // each test can see which headers arrived upstream.
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
