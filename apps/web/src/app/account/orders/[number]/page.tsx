@@ -42,7 +42,9 @@ export default async function OrderPage({
       <nav aria-label="Breadcrumb" className="breadcrumbs">
         <ol>
           <li>
-            <Link href="/account/orders">Your orders</Link>
+            <Link prefetch={false} href="/account/orders">
+              Your orders
+            </Link>
           </li>
           <li aria-current="page">{order.number}</li>
         </ol>
