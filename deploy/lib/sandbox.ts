@@ -1,15 +1,15 @@
 // Runs a command the way the Kubernetes manifests run the shop's
 // containers, but without a container runtime. The command runs under
-// bubblewrap (bwrap) as the manifests' non-root UID/GID. The repository is
-// mounted read-only at /app, the images' layout, and only the manifests'
-// emptyDir paths are writable.
+// bubblewrap (bwrap) as the manifests' non-root UID/GID. A folder staged
+// with the image's file layout is mounted read-only at /app, /dev is
+// read-only, and only the manifests' emptyDir paths are writable.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { dirname } from 'node:path';
 
 export interface SandboxOptions {
-  /** Repository root, mounted read-only at /app as in the images. */
-  repositoryRoot: string;
+  /** Host folder mounted read-only at /app, staged with the image's layout. */
+  appRoot: string;
   /** Paths inside the sandbox that get an empty writable tmpfs. */
   writablePaths: string[];
   uid: number;
@@ -64,9 +64,14 @@ export function sandboxArguments(
 
   args.push(
     '--ro-bind',
-    options.repositoryRoot,
+    options.appRoot,
     '/app',
+    // bwrap's /dev is a tmpfs owned by the sandbox user. Kubernetes gives
+    // a root-owned /dev, so it is made read-only here. NOTE: this is
+    // stricter than Kubernetes for /dev/shm, which pods may write.
     '--dev',
+    '/dev',
+    '--remount-ro',
     '/dev',
     '--proc',
     '/proc',
@@ -86,19 +91,19 @@ export function sandboxArguments(
 }
 
 /**
- * Return true when the sandbox UID/GID can read the repository on the
- * host, which bwrap needs because it runs as that user when started by
- * root through setpriv.
+ * Return true when the sandbox UID/GID can read the staged /app folder on
+ * the host, which bwrap needs because it runs as that user when started
+ * by root through setpriv.
  */
-function uidCanReadRepository(options: SandboxOptions): boolean {
+function uidCanReadAppRoot(options: SandboxOptions): boolean {
   const result = spawnSync('setpriv', [
     `--reuid=${options.uid}`,
     `--regid=${options.gid}`,
     '--clear-groups',
     '--',
     'test',
-    '-r',
-    `${options.repositoryRoot}/package.json`,
+    '-x',
+    options.appRoot,
   ]);
   return result.status === 0;
 }
@@ -108,7 +113,7 @@ function uidCanReadRepository(options: SandboxOptions): boolean {
  * command first drops to the sandbox UID/GID with setpriv, so it is
  * unprivileged on the host as well as inside its user namespace.
  *
- * NOTE: if that UID cannot read the repository (a checkout under a
+ * NOTE: if that UID cannot read the staged folder (a checkout under a
  * private home folder, for example), root starts bwrap itself. The command
  * still runs as the sandbox UID without capabilities and with the same
  * read-only mounts, but files of the host's root user then appear to be
@@ -126,7 +131,7 @@ export function startSandboxed(
   }
 
   const args = sandboxArguments(options, command);
-  const dropToUid = process.getuid?.() === 0 && uidCanReadRepository(options);
+  const dropToUid = process.getuid?.() === 0 && uidCanReadAppRoot(options);
   const [program, programArgs] = dropToUid
     ? [
         'setpriv',

@@ -1,15 +1,18 @@
 // Runs the built API and storefront as the Kubernetes manifests run them
 // (non-root UID/GID, read-only root filesystem, only the emptyDir paths
-// writable) and drives a purchase through both. A write to any path that
-// the manifests do not mount as emptyDir fails with EROFS and fails this
-// test. Needs bubblewrap, PostgreSQL (DATABASE_URL) and Redis (REDIS_URL).
+// writable) and drives a purchase through both. Each app starts from a
+// folder staged with its image's layout: what the Dockerfile's final
+// stage copies, with production dependencies only. A write to any path
+// that the manifests do not mount as emptyDir fails with EROFS, and a file
+// that the image lacks fails the start, so either fails this test. Needs
+// bubblewrap, PostgreSQL (DATABASE_URL) and Redis (REDIS_URL).
 
 import assert from 'node:assert/strict';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
@@ -17,10 +20,12 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 
 import { parseDockerfile, splitStages } from '../lib/dockerfile.ts';
+import { stageImage } from '../lib/image-layout.ts';
 import { findObject, renderOverlay, type KubeObject } from '../lib/render.ts';
 import {
   findBwrap,
   runSandboxed,
+  sandboxArguments,
   startSandboxed,
   type SandboxOptions,
 } from '../lib/sandbox.ts';
@@ -31,6 +36,13 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // The deploy workspace's port range; the test takes the first free ports.
 const PORT_RANGE = { first: 5150, last: 5199 };
 const START_TIMEOUT_MS = 60_000;
+// The staged images are hard-linked from the repository, so they must be
+// on its file system. node_modules is ignored by git and Docker.
+const STAGING_ROOT = join(
+  ROOT,
+  'node_modules/.cache',
+  `deploy-image-${process.pid}-${randomBytes(4).toString('hex')}`,
+);
 
 interface ContainerPlan {
   /** The container spec as rendered from the production overlay. */
@@ -78,6 +90,7 @@ function planContainer(
   objects: KubeObject[],
   deployment: string,
   containerName: string,
+  appRoot: string,
   workdir: string,
   env: Record<string, string>,
 ): ContainerPlan {
@@ -107,7 +120,7 @@ function planContainer(
   return {
     container,
     sandbox: {
-      repositoryRoot: ROOT,
+      appRoot,
       writablePaths,
       uid: securityContext.runAsUser,
       gid: securityContext.runAsGroup,
@@ -290,15 +303,36 @@ describe('read-only run', { timeout: 300_000 }, () => {
       JWT_SECRET: randomBytes(48).toString('base64url'),
       LOG_LEVEL: 'warn',
     };
-    api = planContainer(objects, 'api', 'api', apiImage.workdir, apiEnv);
+    const apiRoot = stageImage(
+      ROOT,
+      'apps/api/Dockerfile',
+      '@shop/api',
+      join(STAGING_ROOT, 'api'),
+    ).appRoot;
+    const webRoot = stageImage(
+      ROOT,
+      'apps/web/Dockerfile',
+      '@shop/web',
+      join(STAGING_ROOT, 'web'),
+    ).appRoot;
+
+    api = planContainer(
+      objects,
+      'api',
+      'api',
+      apiRoot,
+      apiImage.workdir,
+      apiEnv,
+    );
     migrate = planContainer(
       objects,
       'api',
       'migrate',
+      apiRoot,
       apiImage.workdir,
       apiEnv,
     );
-    web = planContainer(objects, 'web', 'web', webImage.workdir, {
+    web = planContainer(objects, 'web', 'web', webRoot, webImage.workdir, {
       HOSTNAME: '127.0.0.1',
       PORT: String(webPort),
       API_URL: apiUrl,
@@ -306,17 +340,20 @@ describe('read-only run', { timeout: 300_000 }, () => {
     });
 
     // bwrap needs each mount point to exist in the read-only tree.
-    for (const path of [
-      ...api.sandbox.writablePaths,
-      ...web.sandbox.writablePaths,
-    ]) {
-      if (path.startsWith('/app/'))
-        mkdirSync(join(ROOT, path.slice('/app/'.length)), { recursive: true });
+    for (const plan of [api, web]) {
+      for (const path of plan.sandbox.writablePaths) {
+        if (path.startsWith('/app/')) {
+          mkdirSync(join(plan.sandbox.appRoot, path.slice('/app/'.length)), {
+            recursive: true,
+          });
+        }
+      }
     }
   });
 
   after(async () => {
     await Promise.all(children.map(stop));
+    rmSync(STAGING_ROOT, { recursive: true, force: true });
     if (redisUrl)
       await deleteRedisKeys(redisUrl, `deploy-ro:${databaseName}:*`);
     if (databaseCreated && serverUrl) {
@@ -338,6 +375,31 @@ describe('read-only run', { timeout: 300_000 }, () => {
     ]);
     assert.notEqual(result.code, 0);
     assert.match(result.output, /EROFS|read-only file system/i);
+  });
+
+  test('read-only run - root and /dev read-only', () => {
+    const args = sandboxArguments(api.sandbox, ['true']);
+    const pairs = args
+      .slice(0, -1)
+      .map((arg, index) => `${arg} ${args[index + 1]}`);
+    assert.ok(pairs.includes('--remount-ro /'), args.join(' '));
+    assert.ok(pairs.includes('--remount-ro /dev'), args.join(' '));
+  });
+
+  test('read-only run - writes outside /app rejected', async () => {
+    // None of these is an emptyDir mount, so each write must fail. /home
+    // does not exist, so creating it must fail as well.
+    for (const path of ['/dev/probe', '/probe', '/etc/probe', '/home/probe']) {
+      const folder = JSON.stringify(dirname(path));
+      const script = `const fs = require('fs'); if (!fs.existsSync(${folder})) fs.mkdirSync(${folder}); fs.writeFileSync(${JSON.stringify(path)}, 'x')`;
+      const result = await runSandboxed(api.sandbox, [
+        process.execPath,
+        '-e',
+        script,
+      ]);
+      assert.notEqual(result.code, 0, `${path} was writable`);
+      assert.match(result.output, /EROFS|EACCES/, path);
+    }
   });
 
   test('read-only run - emptyDir paths writable', async () => {
