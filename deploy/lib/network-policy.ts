@@ -228,7 +228,11 @@ function policyTypes(policy: NetworkPolicy): ('Ingress' | 'Egress')[] {
   if (policy.spec.policyTypes && policy.spec.policyTypes.length > 0) {
     return policy.spec.policyTypes;
   }
-  return policy.spec.egress ? ['Ingress', 'Egress'] : ['Ingress'];
+  // Kubernetes defaults to Ingress, plus Egress only when the egress list
+  // is non-empty, so `egress: []` alone leaves egress unrestricted.
+  return (policy.spec.egress ?? []).length > 0
+    ? ['Ingress', 'Egress']
+    : ['Ingress'];
 }
 
 function selectingPolicies(

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { parse } from 'yaml';
 
 import {
+  cidrContains,
   isFlowAllowed,
   networkPolicies,
   type Endpoint,
@@ -21,8 +26,14 @@ type Spec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 const NAMESPACE = 'shop';
 
 // Every destination is probed on every port of the traffic path, plus
-// HTTPS and an unrelated port, so a rule that opens the wrong port shows.
+// ports an attacker would try (SSH, HTTP, HTTPS, the Node.js inspector, a
+// high port), so a rule that opens the wrong port shows.
 const PROBES: { port: number; protocol: Protocol }[] = [
+  { port: 22, protocol: 'TCP' },
+  { port: 80, protocol: 'TCP' },
+  { port: 9229, protocol: 'TCP' },
+  { port: 61000, protocol: 'TCP' },
+  { port: 61000, protocol: 'UDP' },
   { port: 3000, protocol: 'TCP' },
   { port: 4000, protocol: 'TCP' },
   { port: 5432, protocol: 'TCP' },
@@ -56,6 +67,7 @@ const NAMESPACES: NamespaceLabels = {
   shop: {},
   'kube-system': {},
   observability: {},
+  tenant: {},
 };
 
 // Addresses of the reference VPC of each overlay (see the overlays'
@@ -83,6 +95,45 @@ const ADDRESSES: Record<Overlay, Record<string, string>> = {
     redis: '10.1.32.14',
     collector: '10.1.33.5',
     dns: '10.1.33.2',
+  },
+};
+
+// Addresses outside the cluster that no flow may reach or come from: one
+// public address per /2, the private ranges, carrier-grade NAT and
+// link-local, including the instance metadata address. The test only
+// evaluates the policies for these addresses and sends them no traffic.
+const OUTSIDE_ADDRESSES: Record<string, string> = {
+  'public-0/2': '52.94.1.1',
+  'public-64/2': '100.24.1.1',
+  'public-128/2': '151.101.1.1',
+  'public-192/2': '198.51.100.200',
+  'private-10/8': '10.250.0.9',
+  'private-172.16/12': '172.16.5.5',
+  'private-192.168/16': '192.168.1.5',
+  'carrier-nat': '100.64.0.9',
+  'link-local': '169.254.1.1',
+  'instance-metadata': '169.254.169.254',
+};
+
+// Pods next to the allowed peers that must not inherit their access: a
+// pod in the DNS and the collector namespaces with other labels, and pods
+// in another namespace that carry the web and api labels.
+const NEIGHBOUR_PODS: Record<string, NonNullable<Endpoint['pod']>> = {
+  'kube-system-other': {
+    namespace: 'kube-system',
+    labels: { 'k8s-app': 'metrics-server' },
+  },
+  'observability-other': {
+    namespace: 'observability',
+    labels: { 'app.kubernetes.io/name': 'grafana' },
+  },
+  'tenant-web': {
+    namespace: 'tenant',
+    labels: { 'app.kubernetes.io/name': 'web' },
+  },
+  'tenant-api': {
+    namespace: 'tenant',
+    labels: { 'app.kubernetes.io/name': 'api' },
   },
 };
 
@@ -138,6 +189,15 @@ function endpointsOf(overlay: Overlay, objects: KubeObject[]): Endpoint[] {
       namespace: 'kube-system',
       labels: { 'k8s-app': 'kube-dns' },
     }),
+    ...Object.entries(OUTSIDE_ADDRESSES).map(([name, address]) => ({
+      name,
+      ip: address,
+    })),
+    ...Object.entries(NEIGHBOUR_PODS).map(([name, pod], index) => ({
+      name,
+      ip: `${ip.unlisted?.split('.').slice(0, 2).join('.')}.40.${index + 1}`,
+      pod,
+    })),
   ];
 }
 
@@ -322,6 +382,145 @@ const MUTATIONS: Mutation[] = [
   },
 ];
 
+// The (port, protocol) pairs that the allowed flows use. A rule on any
+// other port opens a flow that the table may not probe.
+const ALLOWED_PORTS = new Set(
+  [...EXPECTED_ALLOWED].map((key) => key.split(' ').at(-1) as string),
+);
+
+/** Read the CIDRs of an overlay's network-settings ConfigMap. */
+function configuredCidrs(overlay: Overlay): string[] {
+  const path = fileURLToPath(
+    new URL(
+      `../k8s/overlays/${overlay}/network-settings.yaml`,
+      import.meta.url,
+    ),
+  );
+  const settings = parse(readFileSync(path, 'utf8')) as Spec;
+  return Object.values(settings.data as Record<string, string>).filter(
+    (value) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(value),
+  );
+}
+
+function isEmptySelector(selector: Spec | undefined): boolean {
+  return (
+    Object.keys(selector?.matchLabels ?? {}).length === 0 &&
+    (selector?.matchExpressions ?? []).length === 0
+  );
+}
+
+/**
+ * List the rule shapes that a port-by-port table can miss: port ranges,
+ * ports outside the allowed flows, address blocks wider than the
+ * configured CIDRs and selector peers that match more than one workload's
+ * pods.
+ */
+function structuralProblems(policies: Spec[], cidrs: string[]): string[] {
+  const problems: string[] = [];
+  for (const policy of policies) {
+    const name = policy.metadata.name as string;
+    const rules = [
+      ...(policy.spec.ingress ?? []),
+      ...(policy.spec.egress ?? []),
+    ] as Spec[];
+    for (const rule of rules) {
+      const ports = (rule.ports ?? []) as Spec[];
+      if (ports.length === 0)
+        problems.push(`${name}: a rule allows every port`);
+      for (const port of ports) {
+        if (port.endPort !== undefined)
+          problems.push(`${name}: endPort ${port.endPort} opens a port range`);
+        const key = `${port.port}/${port.protocol ?? 'TCP'}`;
+        if (!ALLOWED_PORTS.has(key))
+          problems.push(`${name}: port ${key} is not in the allowed flows`);
+      }
+
+      for (const peer of (rule.from ?? rule.to ?? []) as Spec[]) {
+        if (peer.ipBlock) {
+          const cidr = peer.ipBlock.cidr as string;
+          const [network, prefix] = cidr.split('/');
+          const inside = cidrs.some(
+            (configured) =>
+              cidrContains(configured, network as string) &&
+              Number(prefix) >= Number(configured.split('/')[1]),
+          );
+          if (!inside)
+            problems.push(
+              `${name}: ipBlock ${cidr} is outside the configured CIDRs`,
+            );
+          continue;
+        }
+        if (isEmptySelector(peer.podSelector))
+          problems.push(`${name}: a peer selects every pod of its namespaces`);
+        if (peer.namespaceSelector && isEmptySelector(peer.namespaceSelector))
+          problems.push(`${name}: a peer selects every namespace`);
+      }
+    }
+  }
+  return problems;
+}
+
+// Each change must be rejected by the structural check.
+const STRUCTURAL_MUTATIONS: {
+  name: string;
+  mutate: (policies: Spec[]) => void;
+}[] = [
+  {
+    name: 'endPort on a datastore port',
+    mutate: (policies) => {
+      byName(policies, 'api').spec.ingress[0].ports[0].endPort = 4010;
+    },
+  },
+  {
+    name: 'extra port on api ingress',
+    mutate: (policies) => {
+      byName(policies, 'api').spec.ingress[0].ports.push({
+        protocol: 'TCP',
+        port: 9229,
+      });
+    },
+  },
+  {
+    name: 'rule without ports',
+    mutate: (policies) => {
+      delete byName(policies, 'web').spec.egress[0].ports;
+    },
+  },
+  {
+    name: 'wider load balancer CIDR',
+    mutate: (policies) => {
+      byName(policies, 'web').spec.ingress[0].from[0].ipBlock.cidr =
+        '10.0.0.0/8';
+    },
+  },
+  {
+    name: 'foreign CIDR',
+    mutate: (policies) => {
+      byName(policies, 'web').spec.ingress[0].from.push({
+        ipBlock: { cidr: '192.168.0.0/16' },
+      });
+    },
+  },
+  {
+    name: 'DNS namespace without pod selector',
+    mutate: (policies) => {
+      delete byName(policies, 'web').spec.egress[1].to[0].podSelector;
+    },
+  },
+  {
+    name: 'api ingress from every shop pod',
+    mutate: (policies) => {
+      byName(policies, 'api').spec.ingress[0].from.push({ podSelector: {} });
+    },
+  },
+  {
+    name: 'collector in every namespace',
+    mutate: (policies) => {
+      byName(policies, 'api').spec.egress[1].to[0].namespaceSelector = {};
+    },
+  },
+];
+
 function overlayFixture(overlay: Overlay) {
   const objects = renderOverlay(overlay);
   return {
@@ -393,6 +592,24 @@ describe('connectivity', () => {
       }
     });
 
+    test(`connectivity - ${overlay} rules match allowed shapes`, () => {
+      assert.deepEqual(
+        structuralProblems(policies as Spec[], configuredCidrs(overlay)),
+        [],
+      );
+    });
+
+    for (const mutation of STRUCTURAL_MUTATIONS) {
+      test(`connectivity - ${overlay} rejects ${mutation.name}`, () => {
+        const mutated = structuredClone(policies) as Spec[];
+        mutation.mutate(mutated);
+        assert.notDeepEqual(
+          structuralProblems(mutated, configuredCidrs(overlay)),
+          [],
+        );
+      });
+    }
+
     for (const mutation of MUTATIONS) {
       test(`connectivity - ${overlay} detects ${mutation.name}`, () => {
         const mutated = structuredClone(policies) as Spec[];
@@ -407,6 +624,23 @@ describe('connectivity', () => {
       });
     }
   }
+
+  test('connectivity - empty egress list not isolating', () => {
+    // Without policyTypes, Kubernetes adds Egress only for a non-empty
+    // egress list, so this policy restricts ingress alone.
+    const policy: NetworkPolicy = {
+      metadata: { name: 'ingress-only', namespace: NAMESPACE },
+      spec: { podSelector: {}, ingress: [], egress: [] },
+    };
+    const pod = { namespace: NAMESPACE, labels: {} };
+    const flow = {
+      source: { name: 'pod', ip: '10.0.32.20', pod },
+      destination: { name: 'outside', ip: '203.0.113.10' },
+      port: 443,
+      protocol: 'TCP' as const,
+    };
+    assert.equal(isFlowAllowed([policy], NAMESPACES, flow), true);
+  });
 
   test('connectivity - dev datastores accept only api', () => {
     const { policies, endpoints } = overlayFixture('dev');
