@@ -23,6 +23,93 @@ function allContainers(spec: Spec): Spec[] {
   return [...(spec.initContainers ?? []), ...spec.containers];
 }
 
+// ALB security policies whose minimum protocol is TLS 1.2 or 1.3, by exact
+// name from the AWS "Security policies for your Application Load
+// Balancer" page. Prefix matching would also admit the TLS13-1-0 and
+// TLS13-1-1 policies, which accept TLS 1.0 and 1.1.
+const TLS_POLICIES = new Set([
+  'ELBSecurityPolicy-TLS13-1-2-2021-06',
+  'ELBSecurityPolicy-TLS13-1-2-Res-2021-06',
+  'ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06',
+  'ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06',
+  'ELBSecurityPolicy-TLS13-1-3-2021-06',
+  'ELBSecurityPolicy-TLS13-1-2-PQ-2025-09',
+  'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09',
+  'ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09',
+  'ELBSecurityPolicy-TLS13-1-2-Ext2-PQ-2025-09',
+  'ELBSecurityPolicy-TLS13-1-3-PQ-2025-09',
+]);
+
+// Environment variable names that carry secrets, so their value must come
+// from a Secret (valueFrom) and never be written in a manifest.
+const SECRET_NAME =
+  /SECRET|PASSW(OR)?D|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|_URL$|_DSN$/i;
+// Credentials in a value: a URL with a password (with or without a user),
+// a password query parameter, or an AWS access key id.
+const CREDENTIAL_VALUE =
+  /:\/\/[^/\s@]*:[^/\s@]+@|[?&;](password|pass|pwd)=[^&\s]+|\bAKIA[0-9A-Z]{16}\b/i;
+// Command-line flags whose argument is a secret, such as redis-server's.
+const SECRET_FLAG = /^--?(requirepass|password|pass|token)$/i;
+
+/** List every literal secret in the rendered pod templates and ConfigMaps. */
+function secretLiterals(objects: KubeObject[]): string[] {
+  const found: string[] = [];
+  for (const object of objects) {
+    const where = `${object.kind}/${object.metadata.name}`;
+    if (object.kind === 'ConfigMap') {
+      for (const [key, value] of Object.entries(
+        (object.data as Record<string, string>) ?? {},
+      )) {
+        if (CREDENTIAL_VALUE.test(value))
+          found.push(`${where} ${key} contains a credential`);
+      }
+      continue;
+    }
+
+    const spec = object.spec as Spec | undefined;
+    const pod: Spec | undefined =
+      spec?.jobTemplate?.spec?.template?.spec ?? spec?.template?.spec;
+    if (!pod) continue;
+    for (const container of [
+      ...(pod.initContainers ?? []),
+      ...(pod.containers ?? []),
+    ] as Spec[]) {
+      for (const variable of (container.env ?? []) as Spec[]) {
+        if (variable.value === undefined) continue;
+        const value = String(variable.value);
+        // `$(NAME)` refers to another variable, which is checked itself.
+        const literal = value !== '' && !/^\$\([A-Z_][A-Z0-9_]*\)$/.test(value);
+        if (literal && SECRET_NAME.test(variable.name))
+          found.push(
+            `${where} ${container.name} env ${variable.name} has a literal value`,
+          );
+        if (CREDENTIAL_VALUE.test(value))
+          found.push(
+            `${where} ${container.name} env ${variable.name} contains a credential`,
+          );
+      }
+      const words = [
+        ...(container.command ?? []),
+        ...(container.args ?? []),
+      ].map(String);
+      words.forEach((word, index) => {
+        const next = words[index + 1];
+        if (
+          SECRET_FLAG.test(word) &&
+          next !== undefined &&
+          !/^\$\([A-Z_][A-Z0-9_]*\)$/.test(next)
+        )
+          found.push(`${where} ${container.name} passes a literal ${word}`);
+        if (CREDENTIAL_VALUE.test(word))
+          found.push(
+            `${where} ${container.name} has a credential in its command`,
+          );
+      });
+    }
+  }
+  return found;
+}
+
 describe('manifests', () => {
   for (const overlay of OVERLAYS) {
     const objects = renderOverlay(overlay);
@@ -90,6 +177,45 @@ describe('manifests', () => {
       }
     });
 
+    test(`manifests - ${overlay} keeps no literal secrets`, () => {
+      assert.deepEqual(secretLiterals(objects), []);
+    });
+
+    test(`manifests - ${overlay} secret check catches literals`, () => {
+      const mutated = structuredClone(objects) as KubeObject[];
+      const api = podSpec(mutated, 'api').containers[0];
+      api.env = [
+        ...(api.env ?? []),
+        { name: 'JWT_SECRET', value: 'a-literal-signing-key' },
+        { name: 'OTEL_ENDPOINT', value: 'http://otel:s3cret@collector:4318' },
+      ];
+      api.args = ['--requirepass', 'hunter2hunter2'];
+      mutated.push({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'leaky' },
+        data: {
+          DB_DSN: 'postgres://shop:hunter2hunter2@db.internal:5432/shop',
+          CACHE: 'redis://:hunter2hunter2@redis:6379',
+          PG_QUERY: 'postgres://db:5432/shop?user=shop&password=hunter2',
+        },
+      } as KubeObject);
+      const found = secretLiterals(mutated);
+      for (const expected of [
+        'env JWT_SECRET has a literal value',
+        'env OTEL_ENDPOINT contains a credential',
+        'passes a literal --requirepass',
+        'DB_DSN contains a credential',
+        'CACHE contains a credential',
+        'PG_QUERY contains a credential',
+      ]) {
+        assert.ok(
+          found.some((line) => line.endsWith(expected)),
+          `${expected} not reported; found: [${found.join('; ')}]`,
+        );
+      }
+    });
+
     test(`manifests - ${overlay} api has no Ingress`, () => {
       const ingresses = objects.filter((object) => object.kind === 'Ingress');
       assert.deepEqual(
@@ -114,9 +240,11 @@ describe('manifests', () => {
         annotations['alb.ingress.kubernetes.io/ssl-redirect'],
         '443',
       );
-      assert.match(
-        annotations['alb.ingress.kubernetes.io/ssl-policy'] ?? '',
-        /^ELBSecurityPolicy-TLS13/,
+      assert.ok(
+        TLS_POLICIES.has(
+          annotations['alb.ingress.kubernetes.io/ssl-policy'] ?? '',
+        ),
+        `ssl-policy ${annotations['alb.ingress.kubernetes.io/ssl-policy']} is not a TLS 1.2+ policy of the allow-list`,
       );
     });
 
