@@ -18,7 +18,9 @@ export default async function HomePage() {
     ]);
   } catch (error) {
     if (isServiceFailure(error))
-      return <ServiceUnavailable title="Welcome to Hardened Shop" />;
+      return (
+        <ServiceUnavailable title="Welcome to Hardened Shop" error={error} />
+      );
     throw error;
   }
 

@@ -2,12 +2,13 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 
 import { PasswordForm, ProfileForm } from '@/components/account/AccountForms';
+import { withServiceErrorState } from '@/components/ui/ServiceUnavailable';
 import { formatDate } from '@/lib/format';
 import { requireUser } from '@/lib/session/session';
 
 export const metadata: Metadata = { title: 'Your account' };
 
-export default async function AccountPage() {
+async function AccountPage() {
   const user = await requireUser('/account');
 
   return (
@@ -27,3 +28,5 @@ export default async function AccountPage() {
     </>
   );
 }
+
+export default withServiceErrorState('Your account', AccountPage);

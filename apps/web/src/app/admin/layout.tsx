@@ -1,13 +1,10 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 
+import { withServiceErrorState } from '@/components/ui/ServiceUnavailable';
 import { requireAdmin } from '@/lib/session/session';
 
-export default async function AdminLayout({
-  children,
-}: {
-  children: ReactNode;
-}) {
+async function AdminLayout({ children }: { children: ReactNode }) {
   // Each admin page calls requireAdmin() again, because a layout is not
   // re-rendered on every navigation and must not be the only check.
   await requireAdmin();
@@ -32,3 +29,7 @@ export default async function AdminLayout({
     </>
   );
 }
+
+// The title is neutral: with the API down the role is unknown, and the admin
+// area must not reveal itself to a customer.
+export default withServiceErrorState('Page unavailable', AdminLayout);

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 
+import { withServiceErrorState } from '@/components/ui/ServiceUnavailable';
 import { getSales } from '@/lib/api/admin';
 import { formatMoney } from '@/lib/format';
 import { apiContext, requireAdmin } from '@/lib/session/session';
@@ -8,7 +9,7 @@ export const metadata: Metadata = { title: 'Sales overview' };
 
 const CURRENCY = 'EUR';
 
-export default async function AdminSalesPage() {
+async function AdminSalesPage() {
   await requireAdmin();
   const sales = await getSales(30, await apiContext());
   const maxRevenue = Math.max(1, ...sales.days.map((day) => day.revenueCents));
@@ -97,3 +98,5 @@ export default async function AdminSalesPage() {
     </>
   );
 }
+
+export default withServiceErrorState('Sales overview', AdminSalesPage);

@@ -4,13 +4,14 @@ import Link from 'next/link';
 import { removeCartItemAction, updateCartItemAction } from '@/actions/cart';
 import { Totals } from '@/components/order/Totals';
 import { Notice } from '@/components/ui/Notice';
+import { withServiceErrorState } from '@/components/ui/ServiceUnavailable';
 import { getCart } from '@/lib/api/account';
 import { firstParam, formatMoney } from '@/lib/format';
 import { apiContext, requireUser } from '@/lib/session/session';
 
 export const metadata: Metadata = { title: 'Cart' };
 
-export default async function CartPage({
+async function CartPage({
   searchParams,
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
@@ -131,3 +132,5 @@ export default async function CartPage({
     </>
   );
 }
+
+export default withServiceErrorState('Your cart', CartPage);

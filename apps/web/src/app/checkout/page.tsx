@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 
 import { CheckoutForm } from '@/components/checkout/CheckoutForm';
 import { Totals } from '@/components/order/Totals';
+import { withServiceErrorState } from '@/components/ui/ServiceUnavailable';
 import { getCart } from '@/lib/api/account';
 import { formatMoney } from '@/lib/format';
 import { apiContext, requireUser } from '@/lib/session/session';
@@ -11,7 +12,7 @@ import { COUNTRIES } from '@/lib/validation';
 
 export const metadata: Metadata = { title: 'Checkout' };
 
-export default async function CheckoutPage() {
+async function CheckoutPage() {
   const user = await requireUser('/checkout');
   const cart = await getCart(await apiContext());
 
@@ -55,3 +56,5 @@ export default async function CheckoutPage() {
     </>
   );
 }
+
+export default withServiceErrorState('Checkout', CheckoutPage);

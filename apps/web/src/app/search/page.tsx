@@ -39,7 +39,8 @@ export default async function SearchPage({
       { clientIp: await getClientIp() },
     );
   } catch (error) {
-    if (isServiceFailure(error)) return <ServiceUnavailable title="Search" />;
+    if (isServiceFailure(error))
+      return <ServiceUnavailable title="Search" error={error} />;
     throw error;
   }
 

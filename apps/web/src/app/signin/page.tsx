@@ -3,13 +3,14 @@ import { redirect } from 'next/navigation';
 
 import { SignInForm } from '@/components/account/AuthForms';
 import { Notice } from '@/components/ui/Notice';
+import { withServiceErrorState } from '@/components/ui/ServiceUnavailable';
 import { firstParam } from '@/lib/format';
 import { safeRedirectPath } from '@/lib/security/redirect';
 import { getCurrentUser } from '@/lib/session/session';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
-export default async function SignInPage({
+async function SignInPage({
   searchParams,
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
@@ -26,3 +27,5 @@ export default async function SignInPage({
     </section>
   );
 }
+
+export default withServiceErrorState('Sign in', SignInPage);

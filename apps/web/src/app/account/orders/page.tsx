@@ -3,13 +3,14 @@ import Link from 'next/link';
 
 import { OrderTable } from '@/components/order/OrderTable';
 import { Pagination } from '@/components/ui/Pagination';
+import { withServiceErrorState } from '@/components/ui/ServiceUnavailable';
 import { listOrders } from '@/lib/api/account';
 import { pageNumber } from '@/lib/format';
 import { apiContext, requireUser } from '@/lib/session/session';
 
 export const metadata: Metadata = { title: 'Your orders' };
 
-export default async function OrdersPage({
+async function OrdersPage({
   searchParams,
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
@@ -41,3 +42,5 @@ export default async function OrdersPage({
     </>
   );
 }
+
+export default withServiceErrorState('Your orders', OrdersPage);

@@ -4,13 +4,14 @@ import Link from 'next/link';
 import { archiveCategoryAction } from '@/actions/admin';
 import { CategoryForm } from '@/components/admin/CategoryForm';
 import { Notice } from '@/components/ui/Notice';
+import { withServiceErrorState } from '@/components/ui/ServiceUnavailable';
 import { listAdminCategories } from '@/lib/api/admin';
 import { firstParam } from '@/lib/format';
 import { apiContext, requireAdmin } from '@/lib/session/session';
 
 export const metadata: Metadata = { title: 'Categories' };
 
-export default async function AdminCategoriesPage({
+async function AdminCategoriesPage({
   searchParams,
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
@@ -85,3 +86,5 @@ export default async function AdminCategoriesPage({
     </>
   );
 }
+
+export default withServiceErrorState('Categories', AdminCategoriesPage);

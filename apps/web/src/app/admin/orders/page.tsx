@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 
 import { OrderTable } from '@/components/order/OrderTable';
 import { Pagination } from '@/components/ui/Pagination';
+import { withServiceErrorState } from '@/components/ui/ServiceUnavailable';
 import { listAdminOrders } from '@/lib/api/admin';
 import { ORDER_TRANSITIONS } from '@/lib/api/types';
 import { firstParam, pageNumber } from '@/lib/format';
@@ -11,7 +12,7 @@ export const metadata: Metadata = { title: 'Orders' };
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-export default async function AdminOrdersPage({
+async function AdminOrdersPage({
   searchParams,
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
@@ -85,3 +86,5 @@ export default async function AdminOrdersPage({
     </>
   );
 }
+
+export default withServiceErrorState('Orders', AdminOrdersPage);

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 
 import { Pagination } from '@/components/ui/Pagination';
+import { withServiceErrorState } from '@/components/ui/ServiceUnavailable';
 import { listAdminProducts } from '@/lib/api/admin';
 import { firstParam, formatMoney, pageNumber } from '@/lib/format';
 import { apiContext, requireAdmin } from '@/lib/session/session';
@@ -10,7 +11,7 @@ export const metadata: Metadata = { title: 'Products' };
 
 const STATUSES = ['active', 'draft', 'archived'];
 
-export default async function AdminProductsPage({
+async function AdminProductsPage({
   searchParams,
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
@@ -113,3 +114,5 @@ export default async function AdminProductsPage({
     </>
   );
 }
+
+export default withServiceErrorState('Products', AdminProductsPage);

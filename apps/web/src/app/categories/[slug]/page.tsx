@@ -47,7 +47,8 @@ export default async function CategoryPage({ params, searchParams }: Props) {
       (error.status === 404 || error.status === 400)
     )
       notFound();
-    if (isServiceFailure(error)) return <ServiceUnavailable title="Category" />;
+    if (isServiceFailure(error))
+      return <ServiceUnavailable title="Category" error={error} />;
     throw error;
   }
   const { category, products } = data;

@@ -56,7 +56,7 @@ export default async function ProductsPage({
     ]);
   } catch (error) {
     if (isServiceFailure(error))
-      return <ServiceUnavailable title="All products" />;
+      return <ServiceUnavailable title="All products" error={error} />;
     throw error;
   }
 

@@ -5,6 +5,7 @@ import { notFound } from 'next/navigation';
 import { cancelOrderAction } from '@/actions/orders';
 import { OrderDetail } from '@/components/order/OrderDetail';
 import { Notice } from '@/components/ui/Notice';
+import { withServiceErrorState } from '@/components/ui/ServiceUnavailable';
 import { getOrder } from '@/lib/api/account';
 import { ApiError } from '@/lib/api/errors';
 import { firstParam } from '@/lib/format';
@@ -14,7 +15,7 @@ export const metadata: Metadata = { title: 'Order' };
 
 const CANCELLABLE = new Set(['pending', 'paid']);
 
-export default async function OrderPage({
+async function OrderPage({
   params,
   searchParams,
 }: {
@@ -66,3 +67,5 @@ export default async function OrderPage({
     </>
   );
 }
+
+export default withServiceErrorState('Order', OrderPage);

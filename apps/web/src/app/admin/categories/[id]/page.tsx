@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 
 import { CategoryEditForm } from '@/components/admin/CategoryEditForm';
+import { withServiceErrorState } from '@/components/ui/ServiceUnavailable';
 import { listAdminCategories } from '@/lib/api/admin';
 import type { AdminCategory } from '@/lib/api/types';
 import { apiContext, requireAdmin } from '@/lib/session/session';
@@ -29,7 +30,7 @@ function subtreeIds(categories: AdminCategory[], rootId: string): Set<string> {
   return ids;
 }
 
-export default async function EditCategoryPage({
+async function EditCategoryPage({
   params,
 }: {
   params: Promise<{ id: string }>;
@@ -57,3 +58,5 @@ export default async function EditCategoryPage({
     </>
   );
 }
+
+export default withServiceErrorState('Edit category', EditCategoryPage);

@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation';
 import { setOrderStatusAction } from '@/actions/admin';
 import { OrderDetail } from '@/components/order/OrderDetail';
 import { Notice } from '@/components/ui/Notice';
+import { withServiceErrorState } from '@/components/ui/ServiceUnavailable';
 import { getAdminOrder } from '@/lib/api/admin';
 import { ApiError } from '@/lib/api/errors';
 import { ORDER_TRANSITIONS } from '@/lib/api/types';
@@ -12,7 +13,7 @@ import { apiContext, requireAdmin } from '@/lib/session/session';
 
 export const metadata: Metadata = { title: 'Order' };
 
-export default async function AdminOrderPage({
+async function AdminOrderPage({
   params,
   searchParams,
 }: {
@@ -71,3 +72,5 @@ export default async function AdminOrderPage({
     </>
   );
 }
+
+export default withServiceErrorState('Order', AdminOrderPage);

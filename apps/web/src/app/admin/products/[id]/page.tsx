@@ -5,6 +5,7 @@ import { notFound } from 'next/navigation';
 import { archiveProductAction } from '@/actions/admin';
 import { ProductForm } from '@/components/admin/ProductForm';
 import { Notice } from '@/components/ui/Notice';
+import { withServiceErrorState } from '@/components/ui/ServiceUnavailable';
 import { getAdminProduct, listAdminCategories } from '@/lib/api/admin';
 import { ApiError } from '@/lib/api/errors';
 import { firstParam } from '@/lib/format';
@@ -12,7 +13,7 @@ import { apiContext, requireAdmin } from '@/lib/session/session';
 
 export const metadata: Metadata = { title: 'Edit product' };
 
-export default async function EditProductPage({
+async function EditProductPage({
   params,
   searchParams,
 }: {
@@ -73,3 +74,5 @@ export default async function EditProductPage({
     </>
   );
 }
+
+export default withServiceErrorState('Edit product', EditProductPage);

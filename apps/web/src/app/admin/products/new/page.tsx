@@ -1,12 +1,13 @@
 import type { Metadata } from 'next';
 
 import { ProductForm } from '@/components/admin/ProductForm';
+import { withServiceErrorState } from '@/components/ui/ServiceUnavailable';
 import { listAdminCategories } from '@/lib/api/admin';
 import { apiContext, requireAdmin } from '@/lib/session/session';
 
 export const metadata: Metadata = { title: 'New product' };
 
-export default async function NewProductPage() {
+async function NewProductPage() {
   await requireAdmin();
   const categories = await listAdminCategories(await apiContext());
 
@@ -19,3 +20,5 @@ export default async function NewProductPage() {
     </>
   );
 }
+
+export default withServiceErrorState('New product', NewProductPage);

@@ -3,13 +3,14 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 
 import { OrderDetail } from '@/components/order/OrderDetail';
+import { withServiceErrorState } from '@/components/ui/ServiceUnavailable';
 import { getOrder } from '@/lib/api/account';
 import { ApiError } from '@/lib/api/errors';
 import { apiContext, requireUser } from '@/lib/session/session';
 
 export const metadata: Metadata = { title: 'Order confirmed' };
 
-export default async function ConfirmationPage({
+async function ConfirmationPage({
   params,
 }: {
   params: Promise<{ number: string }>;
@@ -45,3 +46,5 @@ export default async function ConfirmationPage({
     </>
   );
 }
+
+export default withServiceErrorState('Order confirmation', ConfirmationPage);
