@@ -84,7 +84,17 @@ const SECRET_NAME =
   /SECRET|PASSW(OR)?D|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL/i;
 // Values that are secrets whatever their name: credentials inside a URL
 // and AWS access key ids.
-const SECRET_VALUE = /:\/\/[^/\s:@]+:[^/\s@]+@|\bAKIA[0-9A-Z]{16}\b/;
+// The user may be empty, as in Redis URLs (redis://:password@host).
+const SECRET_VALUE =
+  /:\/\/[^/\s:@]*:[^/\s@]+@|[?&;](password|pass|pwd)=[^&\s]|\bAKIA[0-9A-Z]{16}\b/i;
+
+// A shell as the program of CMD or ENTRYPOINT, by path or by name.
+const SHELL_PROGRAM =
+  /^\[\s*"(?:[^"]*\/)?(sh|bash|dash|ash|zsh|ksh|mksh|busybox)"/;
+
+// Packages that only build or migrate and must not reach the runtime
+// image when a workspace lists them among its production dependencies.
+const BUILD_ONLY_PACKAGES = ['prisma', 'typescript', '@prisma/engines'];
 
 const DEV_TOOLS = /\b(build-essential|gcc|g\+\+|make|python3?|git|curl|wget)\b/;
 
@@ -110,8 +120,20 @@ function variableAssignments(args: string): [string, string][] {
   return name ? [[name, rest.join(' ')]] : [];
 }
 
+export interface LintOptions {
+  /**
+   * Production dependencies of the image's workspace, from its
+   * package.json. Build-only packages among them must be removed in the
+   * dependencies stage.
+   */
+  productionDependencies?: string[];
+}
+
 /** Check a Dockerfile against the hardening rules of the shop's images. */
-export function lintDockerfile(text: string): DockerfileViolation[] {
+export function lintDockerfile(
+  text: string,
+  options: LintOptions = {},
+): DockerfileViolation[] {
   const violations: DockerfileViolation[] = [];
   const add = (rule: string, line: number, message: string) =>
     violations.push({ rule, line, message });
@@ -151,7 +173,7 @@ export function lintDockerfile(text: string): DockerfileViolation[] {
 
     if (
       instruction.keyword === 'ADD' &&
-      /(^|\s)(https?:\/\/|git@|git:\/\/)/.test(instruction.args)
+      /(^|[\s"'[,])(https?:\/\/|git@|git:\/\/)/.test(instruction.args)
     ) {
       add(
         'add-url',
@@ -205,7 +227,7 @@ export function lintDockerfile(text: string): DockerfileViolation[] {
     const instruction = lastOf(keyword);
     if (!instruction) continue;
     const execForm = instruction.args.startsWith('[');
-    if (!execForm || /^\[\s*"(\/bin\/)?(ba)?sh"/.test(instruction.args)) {
+    if (!execForm || SHELL_PROGRAM.test(instruction.args)) {
       add(
         'exec-form',
         instruction.line,
@@ -229,7 +251,7 @@ export function lintDockerfile(text: string): DockerfileViolation[] {
   for (const instruction of finalStage.instructions) {
     if (instruction.keyword !== 'RUN') continue;
     if (
-      /\b(npm|yarn|pnpm)\s+(ci|install|add)\b|\bapt-get\s+install\b|\bapk\s+add\b/.test(
+      /\b(npm|yarn|pnpm)\s+(ci|i|install|add)\b|\bapt-get\s+install\b|\bapk\s+add\b/.test(
         instruction.args,
       )
     ) {
@@ -276,6 +298,47 @@ export function lintDockerfile(text: string): DockerfileViolation[] {
     }
   }
 
+  // A COPY of a whole stage from a stage that installed dev dependencies
+  // brings its node_modules along, which the node_modules rule misses.
+  for (const instruction of finalStage.instructions) {
+    if (instruction.keyword !== 'COPY') continue;
+    const from = /--from=(\S+)/.exec(instruction.args)?.[1];
+    if (!from) continue;
+    const source = stages.find((stage) => stage.name === from);
+    if (source && isProductionStage(source)) continue;
+    for (const path of copySources(instruction.args)) {
+      const normalized = path.replace(/\/+$/, '') || '/';
+      if (['/', '/app', '.', ''].includes(normalized)) {
+        add(
+          'production-only',
+          instruction.line,
+          `COPY --from=${from} ${path} copies the whole stage, including its dev dependencies; copy the built output only`,
+        );
+      }
+    }
+  }
+
+  // Build-only packages listed as production dependencies must be removed
+  // in the stage that installs them.
+  const productionStage = stages.find(isProductionStage);
+  for (const name of options.productionDependencies ?? []) {
+    if (!BUILD_ONLY_PACKAGES.includes(name) || !productionStage) continue;
+    const removed = productionStage.instructions.some(
+      (step) =>
+        step.keyword === 'RUN' &&
+        new RegExp(
+          `\\brm\\s+-rf\\b[^&;]*\\bnode_modules/${name.replace('/', '\\/')}(\\s|$)`,
+        ).test(step.args),
+    );
+    if (!removed) {
+      add(
+        'production-only',
+        productionStage.instructions[0]?.line ?? 1,
+        `${name} is a production dependency but only builds or migrates; remove node_modules/${name} in the dependencies stage`,
+      );
+    }
+  }
+
   // npm installs a workspace's dependency under apps/<name>/node_modules
   // when the root node_modules contains another version of it, so the final
   // stage must copy that folder next to the root one.
@@ -306,6 +369,15 @@ export function lintDockerfile(text: string): DockerfileViolation[] {
   return violations;
 }
 
+function isProductionStage(stage: Stage): boolean {
+  return stage.instructions.some(
+    (step) =>
+      step.keyword === 'RUN' &&
+      /\bnpm\s+ci\b/.test(step.args) &&
+      /--omit=dev\b/.test(step.args),
+  );
+}
+
 /** Return the source paths of a COPY instruction's arguments (flags and destination removed). */
 export function copySources(args: string): string[] {
   const words = copyWords(args);
@@ -315,8 +387,7 @@ export function copySources(args: string): string[] {
 /** Split COPY arguments into paths, in JSON or plain form, without the flags. */
 export function copyWords(args: string): string[] {
   const withoutFlags = args.replace(/--\S+\s+/g, '').trim();
-  if (withoutFlags.startsWith('['))
-    return JSON.parse(withoutFlags) as string[];
+  if (withoutFlags.startsWith('[')) return JSON.parse(withoutFlags) as string[];
   return withoutFlags.split(/\s+/);
 }
 

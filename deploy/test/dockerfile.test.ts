@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
@@ -148,6 +148,54 @@ const BAD_CASES: { name: string; rule: string; dockerfile: string }[] = [
     ),
   },
   {
+    name: 'ADD from URL in JSON form',
+    rule: 'add-url',
+    dockerfile: GOOD.replace(
+      'USER 10001',
+      'ADD ["https://example.com/tool.tar.gz", "/opt/"]\nUSER 10001',
+    ),
+  },
+  {
+    name: 'Redis URL with password',
+    rule: 'secret',
+    dockerfile: GOOD.replace(
+      'USER 10001',
+      'ENV REDIS_URL=redis://:hunter2hunter2@redis:6379\nUSER 10001',
+    ),
+  },
+  {
+    name: 'password query parameter',
+    rule: 'secret',
+    dockerfile: GOOD.replace(
+      'USER 10001',
+      'ENV DATABASE_URL=postgres://db:5432/shop?user=shop&password=hunter2\nUSER 10001',
+    ),
+  },
+  {
+    name: 'whole build stage copied',
+    rule: 'production-only',
+    dockerfile: GOOD.replace(
+      'COPY --from=build /app/dist ./dist',
+      'COPY --from=build /app /app',
+    ),
+  },
+  {
+    name: 'dash as CMD',
+    rule: 'exec-form',
+    dockerfile: GOOD.replace(
+      'CMD ["node", "dist/server.js"]',
+      'CMD ["/bin/dash", "-c", "node dist/server.js"]',
+    ),
+  },
+  {
+    name: 'npm i in final stage',
+    rule: 'production-only',
+    dockerfile: GOOD.replace(
+      'USER 10001',
+      'RUN npm i -g typescript\nUSER 10001',
+    ),
+  },
+  {
     name: 'workspace node_modules missing',
     rule: 'workspace-modules',
     dockerfile: GOOD.replace(
@@ -157,15 +205,38 @@ const BAD_CASES: { name: string; rule: string; dockerfile: string }[] = [
   },
 ];
 
+function productionDependencies(dockerfile: string): string[] {
+  const manifest = JSON.parse(
+    readFileSync(join(ROOT, dirname(dockerfile), 'package.json'), 'utf8'),
+  ) as { dependencies?: Record<string, string> };
+  return Object.keys(manifest.dependencies ?? {});
+}
+
 describe('dockerfile', () => {
   for (const path of DOCKERFILES) {
     test(`dockerfile - ${path} passes every rule`, () => {
       assert.deepEqual(
-        lintDockerfile(readFileSync(join(ROOT, path), 'utf8')),
+        lintDockerfile(readFileSync(join(ROOT, path), 'utf8'), {
+          productionDependencies: productionDependencies(path),
+        }),
         [],
       );
     });
   }
+
+  test('dockerfile - API keeps Prisma CLI out', () => {
+    const text = readFileSync(join(ROOT, 'apps/api/Dockerfile'), 'utf8')
+      .split('\n')
+      .filter((line) => !line.includes('rm -rf node_modules/prisma'))
+      .join('\n');
+    const rules = lintDockerfile(text, {
+      productionDependencies: ['prisma'],
+    }).map((violation) => violation.message);
+    assert.ok(
+      rules.some((message) => message.startsWith('prisma is a production')),
+      `got [${rules.join('; ')}]`,
+    );
+  });
 
   test('dockerfile - good fixture passes', () => {
     assert.deepEqual(lintDockerfile(GOOD), []);
