@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
+import { parse } from 'yaml';
+
 import {
   K8S_DIR,
   OVERLAYS,
@@ -352,6 +354,41 @@ describe('manifests', () => {
       .containers[0].envFrom.filter((source: Spec) => source.secretRef)
       .map((source: Spec) => source.secretRef.name);
     assert.deepEqual(secretRefs, ['api-secrets']);
+  });
+
+  test('manifests - production api trusts RDS CA', () => {
+    const pod = podSpec(renderOverlay('production'), 'api');
+    const configMapVolumes = new Map<string, string>(
+      (pod.volumes as Spec[])
+        .filter((volume) => volume.configMap)
+        .map((volume) => [volume.name, volume.configMap.name]),
+    );
+    for (const container of allContainers(pod)) {
+      const bundle = (container.env as Spec[] | undefined)?.find(
+        (variable) => variable.name === 'NODE_EXTRA_CA_CERTS',
+      )?.value as string | undefined;
+      assert.ok(bundle, `${container.name} has no NODE_EXTRA_CA_CERTS`);
+      const mount = (container.volumeMounts as Spec[]).find((item) =>
+        bundle.startsWith(`${item.mountPath}/`),
+      );
+      assert.equal(
+        configMapVolumes.get(mount?.name),
+        'rds-ca-bundle',
+        `${container.name}: ${bundle} is not in the rds-ca-bundle ConfigMap`,
+      );
+      assert.equal(mount?.readOnly, true, container.name);
+    }
+  });
+
+  test('manifests - documented secret store limited to shop', () => {
+    const docs = readFileSync(join(K8S_DIR, '../../docs/deploy.md'), 'utf8');
+    const block =
+      /```yaml\n(kind: ClusterSecretStore[\s\S]*?|apiVersion: external-secrets.io\/v1\nkind: ClusterSecretStore[\s\S]*?)```/.exec(
+        docs,
+      )?.[1];
+    assert.ok(block, 'docs/deploy.md shows no ClusterSecretStore');
+    const store = parse(block) as Spec;
+    assert.deepEqual(store.spec.conditions, [{ namespaces: ['shop'] }]);
   });
 
   test('manifests - each emptyDir is justified', () => {
