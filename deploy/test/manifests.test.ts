@@ -21,6 +21,13 @@ function podSpec(objects: KubeObject[], name: string): Spec {
   return (findObject(objects, 'Deployment', name).spec as Spec).template.spec;
 }
 
+/** Return the pod spec of any workload kind, or undefined for other objects. */
+function podTemplateOf(object: KubeObject): Spec | undefined {
+  const spec = object.spec as Spec | undefined;
+  if (object.kind === 'Pod') return spec;
+  return spec?.jobTemplate?.spec?.template?.spec ?? spec?.template?.spec;
+}
+
 function allContainers(spec: Spec): Spec[] {
   return [...(spec.initContainers ?? []), ...spec.containers];
 }
@@ -136,23 +143,44 @@ describe('manifests', () => {
     });
 
     test(`manifests - ${overlay} images pinned`, () => {
-      const workloads = objects.filter((object) =>
-        ['Deployment', 'StatefulSet'].includes(object.kind),
-      );
+      const workloads = objects.filter((object) => podTemplateOf(object));
+      assert.ok(workloads.some((object) => object.kind === 'Deployment'));
       for (const workload of workloads) {
         for (const container of allContainers(
-          (workload.spec as Spec).template.spec,
+          podTemplateOf(workload) as Spec,
         )) {
           const image = container.image as string;
           const digest = /@sha256:[0-9a-f]{64}$/.test(image);
           const tag = image.slice(image.lastIndexOf('/') + 1).split(':')[1];
           assert.ok(
             digest || /^v?\d+\.\d+(\.\d+)?(-[\w.]+)?$/.test(tag ?? ''),
-            `${workload.metadata.name}: ${image} has no digest or version tag`,
+            `${workload.kind}/${workload.metadata.name}: ${image} has no digest or version tag`,
           );
           assert.ok(
             !image.endsWith(':latest'),
-            `${workload.metadata.name}: ${image} uses latest`,
+            `${workload.kind}/${workload.metadata.name}: ${image} uses latest`,
+          );
+        }
+      }
+    });
+
+    test(`manifests - ${overlay} HPA owns replicas`, () => {
+      for (const app of APPS) {
+        const deployment = findObject(objects, 'Deployment', app).spec as Spec;
+        assert.equal(deployment.replicas, undefined, app);
+      }
+    });
+
+    test(`manifests - ${overlay} emptyDirs have sizeLimit`, () => {
+      for (const workload of objects.filter((object) =>
+        podTemplateOf(object),
+      )) {
+        for (const volume of (podTemplateOf(workload)?.volumes ??
+          []) as Spec[]) {
+          if (!volume.emptyDir) continue;
+          assert.ok(
+            volume.emptyDir.sizeLimit,
+            `${workload.kind}/${workload.metadata.name} emptyDir ${volume.name} has no sizeLimit`,
           );
         }
       }
@@ -292,6 +320,9 @@ describe('manifests', () => {
             term.podAffinityTerm.topologyKey === 'topology.kubernetes.io/zone',
         );
         assert.ok(zoneTerm, 'no zone anti-affinity');
+        // Weight 100 is the maximum, so the zone spread outweighs the
+        // scheduler's other preferences.
+        assert.equal(zoneTerm.weight, 100);
         assert.equal(
           zoneTerm.podAffinityTerm.labelSelector.matchLabels[
             'app.kubernetes.io/name'
@@ -323,6 +354,11 @@ describe('manifests', () => {
         const pdb = findObject(objects, 'PodDisruptionBudget', app)
           .spec as Spec;
         assert.equal(pdb.selector.matchLabels['app.kubernetes.io/name'], app);
+        // One pod at a time may be evicted, and production keeps two.
+        assert.equal(pdb.maxUnavailable, 1);
+        assert.equal(pdb.minAvailable, undefined);
+        assert.ok(hpa.maxReplicas >= hpa.minReplicas);
+        if (overlay === 'production') assert.ok(hpa.minReplicas >= 2);
       });
     }
 
