@@ -437,6 +437,38 @@ export function checkHardening(template: PodTemplate): Violation[] {
         'must be true',
       );
     }
+    // The project baseline is stricter than Pod Security `restricted`:
+    // only the runtime's default seccomp profile, no added capability and
+    // a fixed non-root UID and GID on every container.
+    const seccomp =
+      container.securityContext?.seccompProfile?.type ??
+      spec.securityContext?.seccompProfile?.type;
+    if (seccomp !== 'RuntimeDefault') {
+      add(
+        'seccompRuntimeDefault',
+        `${path}.securityContext.seccompProfile.type`,
+        `must be RuntimeDefault, not ${seccomp}`,
+      );
+    }
+    if ((container.securityContext?.capabilities?.add ?? []).length > 0) {
+      add(
+        'noAddedCapabilities',
+        `${path}.securityContext.capabilities.add`,
+        'must be empty',
+      );
+    }
+    for (const field of ['runAsUser', 'runAsGroup']) {
+      const id =
+        container.securityContext?.[field] ?? spec.securityContext?.[field];
+      if (!Number.isInteger(id) || id === 0) {
+        add(
+          'fixedNonRootIds',
+          `${path}.securityContext.${field}`,
+          `must be a non-zero integer, not ${id}`,
+        );
+      }
+    }
+
     for (const kind of ['requests', 'limits']) {
       for (const resource of ['cpu', 'memory']) {
         if (container.resources?.[kind]?.[resource] === undefined) {

@@ -287,6 +287,38 @@ const RESTRICTED_CASES: BadCase[] = [
 
 const HARDENING_CASES: BadCase[] = [
   {
+    rule: 'seccompRuntimeDefault',
+    name: 'Localhost seccomp profile',
+    corrupt: (t) => {
+      main(t).securityContext.seccompProfile = {
+        type: 'Localhost',
+        localhostProfile: 'profiles/allow-all.json',
+      };
+    },
+  },
+  {
+    rule: 'noAddedCapabilities',
+    name: 'NET_BIND_SERVICE added',
+    corrupt: (t) => {
+      main(t).securityContext.capabilities.add = ['NET_BIND_SERVICE'];
+    },
+  },
+  {
+    rule: 'fixedNonRootIds',
+    name: 'group 0',
+    corrupt: (t) => {
+      main(t).securityContext.runAsGroup = 0;
+    },
+  },
+  {
+    rule: 'fixedNonRootIds',
+    name: 'runAsUser unset',
+    corrupt: (t) => {
+      delete t.spec.securityContext.runAsUser;
+      delete main(t).securityContext.runAsUser;
+    },
+  },
+  {
     rule: 'readOnlyRootFilesystem',
     name: 'writable root',
     corrupt: (t) => {
