@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
 
-import type { Cookie } from 'playwright-core';
+import type { Cookie, Response as BrowserResponse } from 'playwright-core';
 
 import {
   launchBrowser,
@@ -175,13 +175,14 @@ test('cookies - session cookies are __Host-, HttpOnly, Secure and Lax', async ()
   const page = await session.newPage();
   const setCookies: string[] = [];
   const pending: Promise<void>[] = [];
-  page.on('response', (response) => {
+  const recordCookies = (response: BrowserResponse): void => {
     pending.push(
       response.headerValue('set-cookie').then((header) => {
         if (header) setCookies.push(...header.split('\n'));
       }),
     );
-  });
+  };
+  page.on('response', recordCookies);
 
   await page.goto(`${stack.webUrl}/signin`);
   await page.getByLabel('Email').fill(stack.customer.email);
@@ -191,6 +192,9 @@ test('cookies - session cookies are __Host-, HttpOnly, Secure and Lax', async ()
     page.getByRole('button', { name: 'Sign in' }).click(),
   ]);
 
+  // Stop listening before waiting, so no header read starts after the
+  // wait and fails once the page has closed.
+  page.off('response', recordCookies);
   await Promise.all(pending);
   const sessionCookies = setCookies.filter((line) =>
     line.startsWith('__Host-'),
