@@ -100,9 +100,7 @@ const services = [
     },
     command: process.execPath,
     args: [
-      join(root, 'node_modules/next/dist/bin/next'),
-      'start',
-      join(root, 'apps/web'),
+      join(root, 'apps/web/server.mjs'),
       '--port',
       process.env.WEB_PORT || '3000',
       '--hostname',

@@ -2,7 +2,12 @@
 // plain HTTP server replaces the API and records every request, so
 // each test can see which headers arrived upstream.
 import assert from 'node:assert/strict';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type Server,
+} from 'node:http';
 import { after, before, test } from 'node:test';
 
 import {
@@ -226,4 +231,66 @@ test('pages - other methods are 405 with Allow', async () => {
     assert.equal(response.headers.get('allow'), 'GET, HEAD, POST', method);
     assertBaselineHeaders(response, method);
   }
+});
+
+/**
+ * Sends a request with node:http, because fetch() refuses the methods that
+ * the Fetch API forbids, such as TRACE.
+ */
+function sendRaw(
+  method: string,
+  path: string,
+): Promise<{ response: Response; body: string }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      `${web.url}${path}`,
+      { method },
+      (incoming) => {
+        let body = '';
+        incoming.setEncoding('utf8');
+        incoming.on('data', (chunk: string) => (body += chunk));
+        incoming.on('end', () => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(incoming.headers)) {
+            if (typeof value === 'string') headers.set(name, value);
+          }
+          resolve({
+            response: new Response(null, {
+              status: incoming.statusCode ?? 0,
+              headers,
+            }),
+            body,
+          });
+        });
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end();
+  });
+}
+
+test('pages - TRACE is 405', async () => {
+  for (const path of ['/', '/products', '/api/products']) {
+    const label = `TRACE ${path}`;
+    const logLength = web.logs().length;
+    const { response, body } = await sendRaw('TRACE', path);
+
+    assert.equal(response.status, 405, label);
+    assert.equal(response.headers.get('allow'), 'GET, HEAD, POST', label);
+    assert.equal(response.headers.get('cache-control'), 'no-store', label);
+    assert.equal(body, 'Method not allowed.', `${label}: body`);
+    assertBaselineHeaders(response, label);
+    assert.ok(
+      !web.logs().slice(logLength).includes('TypeError'),
+      `${label}: no stack trace in the log`,
+    );
+  }
+});
+
+test('pages - unparsable method is 400', async () => {
+  const { response, body } = await sendRaw('TRACK', '/');
+
+  assert.equal(response.status, 400, 'status');
+  assert.equal(body, 'Bad request.', 'body');
+  assertBaselineHeaders(response, 'TRACK /');
 });

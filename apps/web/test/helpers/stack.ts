@@ -232,7 +232,7 @@ export interface WebServer {
 }
 
 /**
- * Starts the production build of the storefront (`next start`) on a free
+ * Starts the production build of the storefront (`server.mjs`) on a free
  * port, talking to the API at `apiUrl`. The build must exist (ensureBuilt).
  */
 export async function startWebServer(options: {
@@ -247,8 +247,7 @@ export async function startWebServer(options: {
   const child = spawn(
     process.execPath,
     [
-      join(REPO_ROOT, 'node_modules/next/dist/bin/next'),
-      'start',
+      join(WEB_DIR, 'server.mjs'),
       '-p',
       String(port),
       '-H',
