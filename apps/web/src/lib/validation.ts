@@ -76,12 +76,22 @@ export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_-]{8,128}$/);
 
 export type FieldErrors = Record<string, string>;
 
-/** Converts a Zod error into one message per form field. */
+const MISSING_FIELD_MESSAGE = 'This field is required.';
+
+/**
+ * Converts a Zod error into one message per form field. Form values are
+ * always strings (see formValues), so a failed string type check means that
+ * the field was missing from the submission, and it gets a plain sentence
+ * instead of Zod's "expected string, received undefined".
+ */
 export function fieldErrors(error: z.ZodError): FieldErrors {
   const result: FieldErrors = {};
   for (const issue of error.issues) {
     const key = String(issue.path[0] ?? 'form');
-    result[key] ??= issue.message;
+    const missing =
+      issue.code === 'invalid_type' && issue.expected === 'string';
+    const message = missing ? MISSING_FIELD_MESSAGE : issue.message;
+    result[key] ??= message;
   }
   return result;
 }
