@@ -143,8 +143,7 @@ describe('manifests', () => {
       assert.equal(labels['pod-security.kubernetes.io/audit'], 'restricted');
       assert.equal(labels['pod-security.kubernetes.io/warn'], 'restricted');
       // An old version pins the rules of that release, which miss the
-      // checks added since; v1.32 is the version the Pod Security check
-      // of this folder follows.
+      // checks added since. The Pod Security check here follows v1.32.
       for (const mode of ['enforce', 'audit', 'warn']) {
         const version = labels[`pod-security.kubernetes.io/${mode}-version`];
         assert.ok(
