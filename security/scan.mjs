@@ -8,7 +8,7 @@
 // Options: --self-test-only, --skip-self-test, --no-build (reuse the builds).
 // Environment: DATABASE_URL (a PostgreSQL server on which the scan may
 // create and drop its own databases), REDIS_URL, SCAN_API_PORT,
-// SCAN_WEB_PORT, SCAN_RELAY_PORT, SCAN_WAPITI_CRAWL_SECONDS,
+// SCAN_WEB_PORT, SCAN_WAPITI_CRAWL_SECONDS,
 // SCAN_WAPITI_ATTACK_SECONDS, SCAN_SQLMAP_PROCESSES,
 // SCAN_SQLMAP_LEVEL, SCAN_SQLMAP_RISK.
 import { mkdir } from 'node:fs/promises';

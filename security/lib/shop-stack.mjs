@@ -4,11 +4,10 @@
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import net from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
-import { startBypassRelay } from './bypass-relay.mjs';
 import { runProcess } from './run-process.mjs';
 
 const STARTUP_TIMEOUT_MS = 90_000;
@@ -90,8 +89,34 @@ async function apiJson(apiUrl, path, { method = 'GET', body, token, headers = {}
   return json;
 }
 
+// The newest modification time of a file or of any file under a folder.
+async function newestMtime(path) {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) return 0;
+  if (!info.isDirectory()) return info.mtimeMs;
+  let newest = info.mtimeMs;
+  for (const entry of await readdir(path, { withFileTypes: true })) {
+    newest = Math.max(newest, await newestMtime(join(path, entry.name)));
+  }
+  return newest;
+}
+
+// Each app's build output and the inputs whose changes make it stale.
+const BUILDS = {
+  'apps/api': { output: 'apps/api/dist/server.js', inputs: ['apps/api/src', 'apps/api/package.json', 'apps/api/tsconfig.build.json', 'package-lock.json'] },
+  'apps/web': { output: 'apps/web/.next/BUILD_ID', inputs: ['apps/web/src', 'apps/web/public', 'apps/web/package.json', 'apps/web/next.config.ts', 'package-lock.json'] },
+};
+
+// Builds each app whose output is missing or older than its inputs. In
+// `.ci/run` the test suite has just built both, which saves minutes here.
 async function buildApps(root, log, workDir) {
-  for (const workspace of ['apps/api', 'apps/web']) {
+  for (const [workspace, build] of Object.entries(BUILDS)) {
+    const outputTime = await newestMtime(join(root, build.output));
+    const inputTimes = await Promise.all(build.inputs.map((input) => newestMtime(join(root, input))));
+    if (outputTime > Math.max(...inputTimes)) {
+      log(`${workspace} build is newer than its sources, so it is reused`);
+      continue;
+    }
     log(`building ${workspace}`);
     const logFile = join(workDir, `build-${workspace.replace('/', '-')}.log`);
     const result = await runProcess('npm', ['run', 'build', '-w', workspace], { cwd: root, logFile, timeoutMs: 600_000 });
@@ -168,6 +193,15 @@ async function readCatalog(apiUrl, bypassHeaders) {
   };
 }
 
+// The storefront's own production entry, which `npm start` and its image
+// run in place of `next start`, so the scan attacks the server as deployed.
+// `next start` is the fallback for a checkout without that entry.
+async function webEntryArgs(root) {
+  const entry = join(root, 'apps/web/server.mjs');
+  if ((await newestMtime(entry)) > 0) return [entry];
+  return [join(root, 'node_modules/next/dist/bin/next'), 'start'];
+}
+
 /**
  * Starts the stack and returns its URLs, accounts and a `stop` function
  * that stops both servers and drops the scan database.
@@ -193,7 +227,6 @@ export async function startShopStack({ root, workDir, adminUrl, redisUrl, build 
   const bypassHeaders = { [BYPASS_HEADER]: bypassToken };
   let api;
   let web;
-  let relay;
 
   // Both a signal handler and the normal path may stop the stack, so the
   // second call waits for the first instead of repeating it.
@@ -201,7 +234,6 @@ export async function startShopStack({ root, workDir, adminUrl, redisUrl, build 
   const stop = () => {
     stopping ??= (async () => {
       await stopService(web);
-      await relay?.close();
       await stopService(api);
       await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
       await admin.end();
@@ -241,14 +273,14 @@ export async function startShopStack({ root, workDir, adminUrl, redisUrl, build 
     const customer = await prepareCustomer(apiUrl, bypassHeaders, catalog);
     const adminAccount = accounts.admin ? await signIn(apiUrl, accounts.admin, bypassHeaders).catch(() => undefined) : undefined;
 
-    const relayPort = Number(process.env.SCAN_RELAY_PORT ?? (await findFreePort(8120, 8129, [apiPort])));
-    relay = await startBypassRelay({ port: relayPort, targetUrl: apiUrl, headers: bypassHeaders });
-
-    log(`starting the storefront on ${webUrl}, reaching the API through ${relay.url}`);
-    web = startService('web', process.execPath, [join(root, 'node_modules/next/dist/bin/next'), 'start', '--port', String(webPort), '--hostname', '127.0.0.1'], {
+    // The storefront passes the client's bypass header on to the API, both
+    // from its /api forwarder and from the pages it renders, so the
+    // scanners send it with every storefront request.
+    log(`starting the storefront on ${webUrl}`);
+    web = startService('web', process.execPath, [...(await webEntryArgs(root)), '--port', String(webPort), '--hostname', '127.0.0.1'], {
       cwd: join(root, 'apps/web'),
       logFile: join(workDir, 'web.log'),
-      env: { ...process.env, NODE_ENV: 'production', API_URL: relay.url, NEXT_TELEMETRY_DISABLED: '1' },
+      env: { ...process.env, NODE_ENV: 'production', API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1' },
     });
     await waitForHttp(`${webUrl}/`, { accept: (status) => status === 200, process: web });
 

@@ -15,7 +15,14 @@ export const INJECTION_MARK = '*';
  * @property {Record<string, string>} [headers]
  * @property {string} [body] raw body; marks may follow JSON values
  * @property {{ uri: string[], body: string[], header?: string[] }} parameters the name of each mark, in order
+ * @property {boolean} [light] run at level 1 and risk 1, for a parameter
+ *   that another target already attacks at full depth on the API itself
  */
+
+// Level 1 and risk 1 still try one boolean, error-based, UNION, stacked and
+// time-based payload family each on PostgreSQL (sqlmap 1.7 payloads/*.xml),
+// but skip the OR-based, heavy-query and extra-clause variants.
+export const LIGHT_SETTINGS = { level: 1, risk: 1 };
 
 /** Builds a query string whose listed parameters carry the injection mark. */
 export function markedQuery(values, marked = Object.keys(values)) {
@@ -189,6 +196,12 @@ export function buildSqlmapArgs(options, paths) {
     '--level', String(options.level ?? 3),
     '--risk', String(options.risk ?? 3),
     '--technique', 'BEUSTQ',
+    // An explicit range bounds sqlmap's ORDER BY column search. Without it
+    // a server-rendered page that ignores an `ORDER BY n` suffix reads as a
+    // query of 199 columns, and the UNION tests at that width took minutes
+    // per parameter. In batch mode sqlmap 1.7 tries only 1-10 columns
+    // anyway unless another technique found the parameter injectable.
+    '--union-cols', '1-10',
     '--time-sec', '1',
     '--dbms', 'PostgreSQL',
     '--threads', '4',
@@ -215,7 +228,8 @@ async function runTarget(options, target, targetDir) {
   // sqlmap only reads files of a folder whose names contain `<digits>-request`.
   await writeFile(join(paths.requests, '001-request'), formatRawRequest(target));
 
-  const result = await runProcess('sqlmap', buildSqlmapArgs(options, paths), {
+  const settings = target.light ? { ...options, ...LIGHT_SETTINGS } : options;
+  const result = await runProcess('sqlmap', buildSqlmapArgs(settings, paths), {
     logFile: paths.log,
     env: { ...process.env, HOME: targetDir, TERM: 'dumb' },
     timeoutMs: (options.timeoutSeconds ?? 300) * 1000,
@@ -257,7 +271,7 @@ export async function runSqlmap(options) {
     durationMs: Date.now() - started,
     ...(timedOut.length > 0 ? { timedOut: true } : {}),
     coverage: {
-      settings: `level ${options.level ?? 3}, risk ${options.risk ?? 3}, techniques BEUSTQ, DBMS PostgreSQL, ${options.targets.length} requests`,
+      settings: `level ${options.level ?? 3}, risk ${options.risk ?? 3} (level ${LIGHT_SETTINGS.level}, risk ${LIGHT_SETTINGS.risk} on ${options.targets.filter((target) => target.light).length} requests that repeat an API parameter), techniques BEUSTQ, DBMS PostgreSQL, ${options.targets.length} requests`,
       parameters: options.targets.flatMap((target) =>
         [...target.parameters.uri, ...target.parameters.body, ...(target.parameters.header ?? [])].map(
           (name) => `${target.method} ${new URL(stripMarks(target.url)).href} ${name}`,

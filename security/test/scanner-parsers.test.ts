@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseNpmAudit } from '../lib/npm-audit.mjs';
 import { buildSummary, renderMarkdown } from '../lib/report.mjs';
-import { formatRawRequest, markedJson, markedQuery, parseCsvLine, parseSqlmapResults, splitByParameter } from '../lib/sqlmap.mjs';
+import { buildSqlmapArgs, formatRawRequest, LIGHT_SETTINGS, markedJson, markedQuery, parseCsvLine, parseSqlmapResults, splitByParameter } from '../lib/sqlmap.mjs';
 import { buildWapitiArgs, crawledGetUrls, parseWapitiReport } from '../lib/wapiti.mjs';
 
 const LOGIN_TARGET = {
@@ -13,6 +13,29 @@ const LOGIN_TARGET = {
   body: markedJson({ email: 'customer@shop.test', password: 'secret-password' }, ['email', 'password']),
   parameters: { uri: [], body: ['email', 'password'] },
 };
+
+const SQLMAP_PATHS = { requests: '/tmp/r', output: '/tmp/o', results: '/tmp/r.csv' };
+
+function argumentAfter(args: string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  return index === -1 ? undefined : args[index + 1];
+}
+
+test('buildSqlmapArgs - deep run bounds UNION columns', () => {
+  const args = buildSqlmapArgs({}, SQLMAP_PATHS);
+  assert.equal(argumentAfter(args, '--level'), '3');
+  assert.equal(argumentAfter(args, '--risk'), '3');
+  assert.equal(argumentAfter(args, '--union-cols'), '1-10');
+  assert.equal(argumentAfter(args, '--technique'), 'BEUSTQ');
+});
+
+test('buildSqlmapArgs - light run keeps every technique', () => {
+  const args = buildSqlmapArgs({ ...LIGHT_SETTINGS }, SQLMAP_PATHS);
+  assert.equal(argumentAfter(args, '--level'), '1');
+  assert.equal(argumentAfter(args, '--risk'), '1');
+  assert.equal(argumentAfter(args, '--union-cols'), '1-10');
+  assert.equal(argumentAfter(args, '--technique'), 'BEUSTQ');
+});
 
 test('markedQuery - marks each listed value', () => {
   assert.equal(markedQuery({ q: 'lamp', page: '1' }, ['q']), 'q=lamp*&page=1');
