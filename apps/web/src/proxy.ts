@@ -11,6 +11,7 @@ import {
   REFRESH_COOKIE,
   REFRESH_COOKIE_MAX_AGE,
   accessCookieMaxAge,
+  expiredSessionCookieOptions,
   sessionCookieOptions,
 } from '@/lib/session/cookies';
 import { refreshSession } from '@/lib/session/refresh';
@@ -88,8 +89,8 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   const response = NextResponse.next({ request: { headers: requestHeaders } });
 
   if (refreshed === 'signed-out') {
-    response.cookies.set(ACCESS_COOKIE, '', sessionCookieOptions(0));
-    response.cookies.set(REFRESH_COOKIE, '', sessionCookieOptions(0));
+    response.cookies.set(ACCESS_COOKIE, '', expiredSessionCookieOptions());
+    response.cookies.set(REFRESH_COOKIE, '', expiredSessionCookieOptions());
   } else if (refreshed) {
     response.cookies.set(
       ACCESS_COOKIE,

@@ -20,11 +20,22 @@ export interface SessionCookieOptions {
   sameSite: 'lax';
   path: '/';
   maxAge: number;
+  expires?: Date;
 }
 
 /** Returns the flags every session cookie is set with. */
 export function sessionCookieOptions(maxAge: number): SessionCookieOptions {
   return { httpOnly: true, secure: true, sameSite: 'lax', path: '/', maxAge };
+}
+
+/**
+ * Returns the flags that delete a session cookie. Expires in the past comes
+ * along with Max-Age=0 because Next.js 16 copies cookies set in the proxy
+ * onto a redirect response without their Max-Age=0. With only Max-Age, the
+ * copy would be an empty session cookie that the browser keeps.
+ */
+export function expiredSessionCookieOptions(): SessionCookieOptions {
+  return { ...sessionCookieOptions(0), expires: new Date(0) };
 }
 
 /** Returns the access cookie lifetime for a token that lives `expiresIn` seconds. */
