@@ -1,5 +1,5 @@
 // Cookies sent when the proxy finds a refresh token that the API rejects.
-// A plain HTTP server stands in for the API and rejects every request with
+// A plain HTTP server replaces the API and rejects every request with
 // 401, so each refresh attempt signs the shopper out.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';

@@ -1,4 +1,4 @@
-// Signed-in pages when the API fails. A plain HTTP server stands in for the
+// Signed-in pages when the API fails. A plain HTTP server replaces the
 // API, so each test chooses whether it is down (503), rate-limiting (429)
 // or unreachable (connection closed without a response).
 import assert from 'node:assert/strict';

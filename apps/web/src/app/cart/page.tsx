@@ -50,9 +50,6 @@ async function CartPage({
                   <th scope="col" className="num">
                     Total
                   </th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -99,11 +96,6 @@ async function CartPage({
                           <span className="visually-hidden"> {item.name}</span>
                         </button>
                       </form>
-                    </td>
-                    <td className="num">
-                      {formatMoney(item.lineTotalCents, cart.currency)}
-                    </td>
-                    <td>
                       <form action={removeCartItemAction}>
                         <input
                           type="hidden"
@@ -115,6 +107,9 @@ async function CartPage({
                           <span className="visually-hidden"> {item.name}</span>
                         </button>
                       </form>
+                    </td>
+                    <td className="num">
+                      {formatMoney(item.lineTotalCents, cart.currency)}
                     </td>
                   </tr>
                 ))}

@@ -38,7 +38,9 @@ async function AdminCategoriesPage({
             <thead>
               <tr>
                 <th scope="col">Name</th>
-                <th scope="col">Slug</th>
+                <th scope="col" className="hide-narrow">
+                  Slug
+                </th>
                 <th scope="col">Parent</th>
                 <th scope="col">State</th>
                 <th scope="col">
@@ -57,7 +59,7 @@ async function AdminCategoriesPage({
                       {category.name}
                     </Link>
                   </td>
-                  <td>{category.slug}</td>
+                  <td className="hide-narrow">{category.slug}</td>
                   <td>
                     {category.parentId ? nameById.get(category.parentId) : '–'}
                   </td>
