@@ -38,12 +38,17 @@ function apiTargets(stack) {
     { name: 'API search', method: 'GET', url: `${api}/api/search?${markedQuery({ q: 'lamp', page: '1', limit: '10' })}`, headers: anonymous, parameters: uriOnly(['q', 'page', 'limit']) },
     { name: 'API search suggestions', method: 'GET', url: `${api}/api/search/suggest?${markedQuery({ q: 'lam' })}`, headers: anonymous, parameters: uriOnly(['q']) },
     // An address without an account, so failed attempts lock no real account.
+    // NOTE: the API locks an email after five failed attempts, so sqlmap's
+    // password payloads after the fifth get 429 before the handler runs.
+    // Each email payload is a new address and does reach the handler.
     { name: 'API login', method: 'POST', url: `${api}/api/auth/login`, headers: json(anonymous), body: markedJson({ email: 'nobody@shop.test', password: 'not-the-password-1' }, ['email', 'password']), parameters: bodyOnly(['email', 'password']) },
     { name: 'API register', method: 'POST', url: `${api}/api/auth/register`, headers: json(anonymous), body: markedJson({ email: 'scan-register@shop.test', password: 'a-long-scan-password', name: 'Scan' }, ['email', 'password', 'name']), parameters: bodyOnly(['email', 'password', 'name']) },
     // A made-up token: rotating the scan session's real one would end it.
     { name: 'API refresh', method: 'POST', url: `${api}/api/auth/refresh`, headers: json(anonymous), body: markedJson({ refreshToken: 'not-a-real-refresh-token-0000000000' }, ['refreshToken']), parameters: bodyOnly(['refreshToken']) },
     { name: 'API profile update', method: 'PATCH', url: `${api}/api/auth/me`, headers: json(customer), body: markedJson({ name: 'Scan Customer' }, ['name']), parameters: bodyOnly(['name']) },
     // A wrong current password, so a successful change cannot end the session.
+    // NOTE: wrong current passwords count against the account's login budget,
+    // so after the fifth request sqlmap sees only 429 (account locked).
     { name: 'API password change', method: 'POST', url: `${api}/api/auth/change-password`, headers: json(customer), body: markedJson({ currentPassword: 'wrong-current-password', newPassword: 'another-long-password' }, ['currentPassword', 'newPassword']), parameters: bodyOnly(['currentPassword', 'newPassword']) },
     { name: 'API add to cart', method: 'POST', url: `${api}/api/cart/items`, headers: json(customer), body: markedJson({ productId, quantity: 1 }, ['productId', 'quantity']), parameters: bodyOnly(['productId', 'quantity']) },
     { name: 'API change cart line', method: 'PATCH', url: `${api}/api/cart/items/${productId}*`, headers: json(customer), body: markedJson({ quantity: 1 }, ['quantity']), parameters: { uri: ['productId'], body: ['quantity'], header: [] } },
