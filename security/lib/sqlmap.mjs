@@ -210,7 +210,33 @@ export function buildSqlmapArgs(options, paths) {
     '--output-dir', paths.output,
     '--results-file', paths.results,
     '--disable-coloring',
+    ...(paths.skip?.length > 0 ? ['--skip', paths.skip.join(',')] : []),
   ];
+}
+
+/**
+ * Lists the JSON keys of a body that carries no mark of its own. sqlmap
+ * tests every key of a JSON body even when the mark sits in the URL or a
+ * header, which repeats the body's own targets once per such mark.
+ */
+export function unmarkedJsonKeys(target) {
+  if (target.body === undefined || target.body.includes(INJECTION_MARK)) return [];
+  let body;
+  try {
+    body = JSON.parse(target.body);
+  } catch {
+    return [];
+  }
+  const keys = new Set();
+  const collect = (node) => {
+    if (node === null || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node)) {
+      if (value !== null && typeof value === 'object') collect(value);
+      else keys.add(key);
+    }
+  };
+  collect(body);
+  return [...keys];
 }
 
 // One sqlmap process per parameter, so a slow one delays no other. `-l`
@@ -229,7 +255,7 @@ async function runTarget(options, target, targetDir) {
   await writeFile(join(paths.requests, '001-request'), formatRawRequest(target));
 
   const settings = target.light ? { ...options, ...LIGHT_SETTINGS } : options;
-  const result = await runProcess('sqlmap', buildSqlmapArgs(settings, paths), {
+  const result = await runProcess('sqlmap', buildSqlmapArgs(settings, { ...paths, skip: unmarkedJsonKeys(target) }), {
     logFile: paths.log,
     env: { ...process.env, HOME: targetDir, TERM: 'dumb' },
     timeoutMs: (options.timeoutSeconds ?? 300) * 1000,

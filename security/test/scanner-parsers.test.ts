@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseNpmAudit } from '../lib/npm-audit.mjs';
 import { buildSummary, renderMarkdown } from '../lib/report.mjs';
-import { buildSqlmapArgs, formatRawRequest, LIGHT_SETTINGS, markedJson, markedQuery, parseCsvLine, parseSqlmapResults, splitByParameter } from '../lib/sqlmap.mjs';
+import { buildSqlmapArgs, formatRawRequest, LIGHT_SETTINGS, markedJson, unmarkedJsonKeys, markedQuery, parseCsvLine, parseSqlmapResults, splitByParameter } from '../lib/sqlmap.mjs';
 import { buildWapitiArgs, crawledGetUrls, parseWapitiReport } from '../lib/wapiti.mjs';
 
 const LOGIN_TARGET = {
@@ -35,6 +35,27 @@ test('buildSqlmapArgs - light run keeps every technique', () => {
   assert.equal(argumentAfter(args, '--risk'), '1');
   assert.equal(argumentAfter(args, '--union-cols'), '1-10');
   assert.equal(argumentAfter(args, '--technique'), 'BEUSTQ');
+});
+
+test('unmarkedJsonKeys - lists keys of a body without marks', () => {
+  const [headerTarget] = splitByParameter({
+    name: 'checkout',
+    method: 'POST',
+    url: 'http://127.0.0.1:8101/api/orders',
+    headers: { 'Idempotency-Key': 'key*' },
+    body: markedJson({ address: { city: 'Berlin' }, quantity: 1 }, ['address.city']),
+    parameters: { uri: [], header: ['Idempotency-Key'], body: ['address.city'] },
+  });
+  assert.deepEqual(unmarkedJsonKeys(headerTarget), ['city', 'quantity']);
+});
+
+test('unmarkedJsonKeys - skips nothing in a marked body', () => {
+  assert.deepEqual(unmarkedJsonKeys(LOGIN_TARGET), []);
+});
+
+test('buildSqlmapArgs - passes keys to skip', () => {
+  const args = buildSqlmapArgs({}, { ...SQLMAP_PATHS, skip: ['city', 'quantity'] });
+  assert.equal(argumentAfter(args, '--skip'), 'city,quantity');
 });
 
 test('markedQuery - marks each listed value', () => {
