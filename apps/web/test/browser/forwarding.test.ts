@@ -197,6 +197,11 @@ test('forwarder - server-only API paths are 404', async () => {
     const response = await fetch(`${web.url}${path}`);
     await response.arrayBuffer();
     assert.equal(response.status, 404, path);
+    assert.equal(
+      response.headers.get('content-type'),
+      'application/json; charset=utf-8',
+      path,
+    );
   }
 
   assert.deepEqual(

@@ -4,6 +4,7 @@
 const PROBE_HEADERS = {
   'cache-control': 'no-store',
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'content-type': 'application/json; charset=utf-8',
 } as const;
 
 /** Paths of the liveness and readiness probes, served without the proxy. */

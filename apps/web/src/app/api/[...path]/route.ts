@@ -138,10 +138,14 @@ async function forward(
 }
 
 function jsonError(status: number, code: string, message: string): Response {
-  return Response.json(
-    { error: { code, message } },
-    { status, headers: { 'cache-control': 'no-store' } },
-  );
+  // Response.json() sends no charset, and every text response names one.
+  return new Response(JSON.stringify({ error: { code, message } }), {
+    status,
+    headers: {
+      'cache-control': 'no-store',
+      'content-type': 'application/json; charset=utf-8',
+    },
+  });
 }
 
 type Context = { params: Promise<{ path: string[] }> };
