@@ -24,7 +24,8 @@ import { runSelfTest } from './self-test.mjs';
 const securityDir = fileURLToPath(new URL('.', import.meta.url));
 const root = join(securityDir, '..');
 const options = new Set(process.argv.slice(2));
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const adminUrl =
+  process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 function log(message) {
@@ -34,20 +35,29 @@ function log(message) {
 async function requireTools() {
   const missing = [];
   for (const tool of ['wapiti', 'sqlmap', 'python3']) {
-    const result = await runProcess('sh', ['-c', `command -v ${tool}`]).catch(() => ({ code: 1 }));
+    const result = await runProcess('sh', ['-c', `command -v ${tool}`]).catch(
+      () => ({ code: 1 }),
+    );
     if (result.code !== 0) missing.push(tool);
   }
   if (missing.length > 0) {
-    throw new Error(`Missing scanners: ${missing.join(', ')}. Install them with: apt-get install -y wapiti sqlmap`);
+    throw new Error(
+      `Missing scanners: ${missing.join(', ')}. Install them with: apt-get install -y wapiti sqlmap`,
+    );
   }
 }
 
 async function selfTest(workDir) {
   log('self-test: scanning the deliberately vulnerable fixture');
   const port = await findFreePort(8140, 8149);
-  const { summary, checks } = await runSelfTest({ adminUrl, port, log: (message) => log(`self-test: ${message}`) });
+  const { summary, checks } = await runSelfTest({
+    adminUrl,
+    port,
+    log: (message) => log(`self-test: ${message}`),
+  });
   await writeSummary(summary, join(workDir, 'self-test'));
-  for (const check of checks) log(`self-test: ${check.ok ? 'ok  ' : 'FAIL'} ${check.name}`);
+  for (const check of checks)
+    log(`self-test: ${check.ok ? 'ok  ' : 'FAIL'} ${check.name}`);
   return checks.every((check) => check.ok);
 }
 
@@ -55,16 +65,28 @@ async function selfTest(workDir) {
 // refresh token. The notes record whether the scan stayed signed in to the end.
 async function sessionNotes(stack) {
   const response = await fetch(`${stack.apiUrl}/api/auth/me`, {
-    headers: { authorization: `Bearer ${stack.customer.accessToken}`, ...stack.bypassHeaders },
+    headers: {
+      authorization: `Bearer ${stack.customer.accessToken}`,
+      ...stack.bypassHeaders,
+    },
   }).catch((error) => ({ status: `failed (${error.message})` }));
   return [
     `Scan customer ${stack.customer.email}: GET /api/auth/me after the scan returned ${response.status}, so the scanners ${response.status === 200 ? 'stayed signed in to the end' : 'may have lost the session part way'}.`,
-    stack.admin ? 'The admin endpoints were attacked with a seeded admin account.' : 'No seeded admin account was found, so the admin endpoints were not attacked.',
+    stack.admin
+      ? 'The admin endpoints were attacked with a seeded admin account.'
+      : 'No seeded admin account was found, so the admin endpoints were not attacked.',
   ];
 }
 
 async function scanShop(workDir) {
-  const stack = await startShopStack({ root, workDir, adminUrl, redisUrl, build: !options.has('--no-build'), log });
+  const stack = await startShopStack({
+    root,
+    workDir,
+    adminUrl,
+    redisUrl,
+    build: !options.has('--no-build'),
+    log,
+  });
   let stopping = false;
   const stopOnSignal = async (signal) => {
     if (stopping) return;
@@ -78,8 +100,13 @@ async function scanShop(workDir) {
   process.once('SIGTERM', stopOnSignal);
 
   try {
-    log(`stack ready: storefront ${stack.webUrl}, API ${stack.apiUrl}, customer ${stack.customer.email}${stack.admin ? ', admin signed in' : ', no admin account'}`);
-    const summary = await runScanPipeline(shopProfile(stack, { root, log }), workDir);
+    log(
+      `stack ready: storefront ${stack.webUrl}, API ${stack.apiUrl}, customer ${stack.customer.email}${stack.admin ? ', admin signed in' : ', no admin account'}`,
+    );
+    const summary = await runScanPipeline(
+      shopProfile(stack, { root, log }),
+      workDir,
+    );
     summary.notes = await sessionNotes(stack);
     return summary;
   } finally {
@@ -90,13 +117,19 @@ async function scanShop(workDir) {
 
 async function main() {
   await requireTools();
-  const workDir = join(securityDir, 'out', new Date().toISOString().replace(/[:.]/g, '-'));
+  const workDir = join(
+    securityDir,
+    'out',
+    new Date().toISOString().replace(/[:.]/g, '-'),
+  );
   await mkdir(workDir, { recursive: true });
   log(`scanner logs go to ${workDir}`);
 
   if (!options.has('--skip-self-test')) {
     if (!(await selfTest(workDir))) {
-      log('self-test failed: the scanners missed a planted flaw, so their verdict on the shop would not count');
+      log(
+        'self-test failed: the scanners missed a planted flaw, so their verdict on the shop would not count',
+      );
       return 1;
     }
     if (options.has('--self-test-only')) return 0;
@@ -105,7 +138,9 @@ async function main() {
   const summary = await scanShop(workDir);
   const paths = await writeSummary(summary, join(securityDir, 'report'));
   const { high, medium, low, info } = summary.counts;
-  log(`${summary.passed ? 'passed' : 'FAILED'}: ${high} high, ${medium} medium, ${low} low, ${info} info findings; report in ${paths.markdown}`);
+  log(
+    `${summary.passed ? 'passed' : 'FAILED'}: ${high} high, ${medium} medium, ${low} low, ${info} info findings; report in ${paths.markdown}`,
+  );
   for (const reason of summary.failReasons) log(`  ${reason}`);
   for (const reason of summary.notRun) log(`  not checked: ${reason}`);
   return summary.passed ? 0 : 1;

@@ -10,7 +10,10 @@ const CSRF_RULE = 'Cross Site Request Forgery';
 // The forged requests: a browser's cross-site form post, and a client that
 // sends neither header.
 const FORGERIES = [
-  { label: 'cross-site Origin', headers: { origin: PROBE_ORIGIN, 'sec-fetch-site': 'cross-site' } },
+  {
+    label: 'cross-site Origin',
+    headers: { origin: PROBE_ORIGIN, 'sec-fetch-site': 'cross-site' },
+  },
   { label: 'no Origin and no Sec-Fetch-Site', headers: {} },
 ];
 
@@ -26,7 +29,11 @@ export async function verifyCsrfFindings(findings, { headers = {} } = {}) {
     for (const forgery of FORGERIES) {
       const response = await captureResponse(item.url, {
         method: 'POST',
-        headers: { ...headers, ...forgery.headers, 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+          ...headers,
+          ...forgery.headers,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
         body: 'scan=csrf-probe',
       }).catch((error) => ({ status: `failed (${error.message})` }));
       statuses.push(`${forgery.label}: ${response.status}`);
@@ -35,7 +42,9 @@ export async function verifyCsrfFindings(findings, { headers = {} } = {}) {
     verified.push({
       ...item,
       severity: rejected ? 'info' : item.severity,
-      title: rejected ? `${item.title} (forged posts rejected with 403, so Origin checks stand in for the token)` : item.title,
+      title: rejected
+        ? `${item.title} (forged posts rejected with 403, so Origin checks stand in for the token)`
+        : item.title,
       evidence: `forged POST ${statuses.join(', ')}`,
     });
   }

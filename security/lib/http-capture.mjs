@@ -15,35 +15,58 @@ export const PROBE_ORIGIN = 'https://cross-site.scan.invalid';
  * Only http: URLs on the loopback interface are accepted, because the scan
  * must not send traffic to any other host.
  */
-export function captureResponse(url, { method = 'GET', headers = {}, body, personal = false, probeOrigin } = {}) {
+export function captureResponse(
+  url,
+  { method = 'GET', headers = {}, body, personal = false, probeOrigin } = {},
+) {
   const target = new URL(url);
-  if (target.protocol !== 'http:' || !['127.0.0.1', 'localhost', '[::1]'].includes(target.hostname)) {
-    return Promise.reject(new Error(`Refusing to fetch ${url}: the scan only targets http://127.0.0.1`));
+  if (
+    target.protocol !== 'http:' ||
+    !['127.0.0.1', 'localhost', '[::1]'].includes(target.hostname)
+  ) {
+    return Promise.reject(
+      new Error(
+        `Refusing to fetch ${url}: the scan only targets http://127.0.0.1`,
+      ),
+    );
   }
-  const requestHeaders = { ...headers, ...(probeOrigin ? { origin: probeOrigin } : {}) };
+  const requestHeaders = {
+    ...headers,
+    ...(probeOrigin ? { origin: probeOrigin } : {}),
+  };
 
   return new Promise((resolve, reject) => {
-    const request = http.request(target, { method, headers: requestHeaders, timeout: REQUEST_TIMEOUT_MS }, (response) => {
-      const chunks = [];
-      let size = 0;
-      response.on('data', (chunk) => {
-        if (size < MAX_BODY_BYTES) chunks.push(chunk);
-        size += chunk.length;
-      });
-      response.on('end', () => {
-        resolve({
-          url,
-          method,
-          status: response.statusCode ?? 0,
-          headers: groupRawHeaders(response.rawHeaders),
-          body: Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8'),
-          personal,
-          ...(probeOrigin ? { probeOrigin } : {}),
+    const request = http.request(
+      target,
+      { method, headers: requestHeaders, timeout: REQUEST_TIMEOUT_MS },
+      (response) => {
+        const chunks = [];
+        let size = 0;
+        response.on('data', (chunk) => {
+          if (size < MAX_BODY_BYTES) chunks.push(chunk);
+          size += chunk.length;
         });
-      });
-      response.on('error', reject);
-    });
-    request.on('timeout', () => request.destroy(new Error(`Request to ${url} timed out after ${REQUEST_TIMEOUT_MS} ms`)));
+        response.on('end', () => {
+          resolve({
+            url,
+            method,
+            status: response.statusCode ?? 0,
+            headers: groupRawHeaders(response.rawHeaders),
+            body: Buffer.concat(chunks)
+              .subarray(0, MAX_BODY_BYTES)
+              .toString('utf8'),
+            personal,
+            ...(probeOrigin ? { probeOrigin } : {}),
+          });
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('timeout', () =>
+      request.destroy(
+        new Error(`Request to ${url} timed out after ${REQUEST_TIMEOUT_MS} ms`),
+      ),
+    );
     request.on('error', reject);
     request.end(body);
   });

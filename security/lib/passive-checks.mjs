@@ -55,11 +55,20 @@ export const PASSIVE_RULES = {
 
 // Values that the shop's security baseline fixes.
 const HSTS_MIN_MAX_AGE_SECONDS = 31_536_000;
-const PERMISSIONS_POLICY_DENIED = ['camera', 'microphone', 'geolocation', 'payment'];
+const PERMISSIONS_POLICY_DENIED = [
+  'camera',
+  'microphone',
+  'geolocation',
+  'payment',
+];
 
 // CSP directives that do not fall back to default-src, so a policy without
 // them leaves that capability open (ZAP 10055 reports the same three).
-const CSP_NO_FALLBACK_DIRECTIVES = ['frame-ancestors', 'form-action', 'base-uri'];
+const CSP_NO_FALLBACK_DIRECTIVES = [
+  'frame-ancestors',
+  'form-action',
+  'base-uri',
+];
 
 // Directives where a scheme-only source such as `https:` or `data:` lets
 // any host's script or plugin run. `img-src` may use them: the baseline
@@ -76,7 +85,11 @@ const CSP_SCRIPT_LIKE_DIRECTIVES = [
   'base-uri',
   'form-action',
 ];
-const CSP_UNSAFE_KEYWORDS = ["'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'"];
+const CSP_UNSAFE_KEYWORDS = [
+  "'unsafe-inline'",
+  "'unsafe-eval'",
+  "'unsafe-hashes'",
+];
 
 /** Returns the values of one header, empty when it is absent. */
 export function headerValues(response, name) {
@@ -96,7 +109,9 @@ function finding(rule, response, title, evidence) {
     severity,
     title,
     url: response.url,
-    ...(evidence === undefined ? {} : { evidence: String(evidence).slice(0, 300) }),
+    ...(evidence === undefined
+      ? {}
+      : { evidence: String(evidence).slice(0, 300) }),
   };
 }
 
@@ -130,11 +145,19 @@ function isTextual(response) {
 // Bodies worth searching for leaked details: pages and API data, not
 // minified script bundles whose string tables would give false alarms.
 function isInspectableBody(response) {
-  return isHtml(response) || mediaType(response).endsWith('json') || mediaType(response) === 'text/plain';
+  return (
+    isHtml(response) ||
+    mediaType(response).endsWith('json') ||
+    mediaType(response) === 'text/plain'
+  );
 }
 
 function hasBody(response) {
-  return response.status !== 204 && response.status !== 304 && response.body.length > 0;
+  return (
+    response.status !== 204 &&
+    response.status !== 304 &&
+    response.body.length > 0
+  );
 }
 
 /** Parses a Content-Security-Policy value into a map of directive to sources. */
@@ -155,7 +178,9 @@ export function checkCspPresent(response, { apiPathPrefix = '/api/' } = {}) {
   const isApi = new URL(response.url).pathname.startsWith(apiPathPrefix);
   if (!isDocument(response) && !isApi) return [];
   if (headerValues(response, 'content-security-policy').length > 0) return [];
-  return [finding('csp-missing', response, 'Content-Security-Policy header not set')];
+  return [
+    finding('csp-missing', response, 'Content-Security-Policy header not set'),
+  ];
 }
 
 /** ZAP 10055: the CSP must not allow wildcards, unsafe keywords or gaps. */
@@ -163,7 +188,8 @@ export function checkCspDirectives(response) {
   const findings = [];
   for (const value of headerValues(response, 'content-security-policy')) {
     const directives = parseCsp(value);
-    const report = (title) => findings.push(finding('csp-unsafe', response, title, value));
+    const report = (title) =>
+      findings.push(finding('csp-unsafe', response, title, value));
 
     for (const [name, sources] of directives) {
       if (sources.some((source) => source === '*' || source.startsWith('*:'))) {
@@ -174,20 +200,29 @@ export function checkCspDirectives(response) {
           report(`CSP directive ${name} allows ${keyword}`);
         }
       }
-      const schemeOnly = sources.filter((source) => /^[a-z][a-z0-9+.-]*:$/i.test(source));
+      const schemeOnly = sources.filter((source) =>
+        /^[a-z][a-z0-9+.-]*:$/i.test(source),
+      );
       if (CSP_SCRIPT_LIKE_DIRECTIVES.includes(name) && schemeOnly.length > 0) {
-        report(`CSP directive ${name} allows every host of scheme ${schemeOnly.join(' ')}`);
+        report(
+          `CSP directive ${name} allows every host of scheme ${schemeOnly.join(' ')}`,
+        );
       }
     }
 
     if (!directives.has('default-src') && !directives.has('script-src')) {
-      report('CSP sets neither default-src nor script-src, so any script may load');
+      report(
+        'CSP sets neither default-src nor script-src, so any script may load',
+      );
     }
     if (!directives.has('default-src') && !directives.has('object-src')) {
-      report('CSP sets neither default-src nor object-src, so plugins may load');
+      report(
+        'CSP sets neither default-src nor object-src, so plugins may load',
+      );
     }
     for (const name of CSP_NO_FALLBACK_DIRECTIVES) {
-      if (!directives.has(name)) report(`CSP does not set ${name}, which has no fallback`);
+      if (!directives.has(name))
+        report(`CSP does not set ${name}, which has no fallback`);
     }
   }
   return findings;
@@ -197,18 +232,45 @@ export function checkCspDirectives(response) {
 export function checkHsts(response) {
   const values = headerValues(response, 'strict-transport-security');
   if (values.length === 0) {
-    return [finding('hsts-invalid', response, 'Strict-Transport-Security header not set')];
+    return [
+      finding(
+        'hsts-invalid',
+        response,
+        'Strict-Transport-Security header not set',
+      ),
+    ];
   }
   if (values.length > 1) {
-    return [finding('hsts-invalid', response, 'Strict-Transport-Security header set more than once', values.join(' | '))];
+    return [
+      finding(
+        'hsts-invalid',
+        response,
+        'Strict-Transport-Security header set more than once',
+        values.join(' | '),
+      ),
+    ];
   }
   const value = values[0];
   const maxAge = /max-age\s*=\s*"?(\d+)"?/i.exec(value);
   if (!maxAge || Number(maxAge[1]) < HSTS_MIN_MAX_AGE_SECONDS) {
-    return [finding('hsts-invalid', response, `Strict-Transport-Security max-age below ${HSTS_MIN_MAX_AGE_SECONDS} seconds`, value)];
+    return [
+      finding(
+        'hsts-invalid',
+        response,
+        `Strict-Transport-Security max-age below ${HSTS_MIN_MAX_AGE_SECONDS} seconds`,
+        value,
+      ),
+    ];
   }
   if (!/includesubdomains/i.test(value)) {
-    return [finding('hsts-invalid', response, 'Strict-Transport-Security lacks includeSubDomains', value)];
+    return [
+      finding(
+        'hsts-invalid',
+        response,
+        'Strict-Transport-Security lacks includeSubDomains',
+        value,
+      ),
+    ];
   }
   return [];
 }
@@ -218,19 +280,42 @@ export function checkAntiClickjacking(response) {
   if (!isDocument(response)) return [];
   const frameOptions = headerValues(response, 'x-frame-options');
   if (frameOptions.length > 1) {
-    return [finding('clickjacking-unprotected', response, 'X-Frame-Options header set more than once', frameOptions.join(' | '))];
+    return [
+      finding(
+        'clickjacking-unprotected',
+        response,
+        'X-Frame-Options header set more than once',
+        frameOptions.join(' | '),
+      ),
+    ];
   }
   const frameAncestors = headerValues(response, 'content-security-policy')
     .map((value) => parseCsp(value).get('frame-ancestors'))
     .find((sources) => sources !== undefined);
   if (frameAncestors) {
-    const open = frameAncestors.some((source) => source === '*' || /^[a-z]+:$/i.test(source));
+    const open = frameAncestors.some(
+      (source) => source === '*' || /^[a-z]+:$/i.test(source),
+    );
     if (!open) return [];
-    return [finding('clickjacking-unprotected', response, 'CSP frame-ancestors allows any host', frameAncestors.join(' '))];
+    return [
+      finding(
+        'clickjacking-unprotected',
+        response,
+        'CSP frame-ancestors allows any host',
+        frameAncestors.join(' '),
+      ),
+    ];
   }
   const value = frameOptions[0]?.trim().toUpperCase();
   if (value === 'DENY' || value === 'SAMEORIGIN') return [];
-  return [finding('clickjacking-unprotected', response, 'Neither CSP frame-ancestors nor X-Frame-Options forbids framing', frameOptions[0])];
+  return [
+    finding(
+      'clickjacking-unprotected',
+      response,
+      'Neither CSP frame-ancestors nor X-Frame-Options forbids framing',
+      frameOptions[0],
+    ),
+  ];
 }
 
 /** ZAP 10021: every response must carry `X-Content-Type-Options: nosniff`. */
@@ -238,14 +323,28 @@ export function checkNosniff(response) {
   if (!hasBody(response)) return [];
   const value = firstHeader(response, 'x-content-type-options');
   if (value?.trim().toLowerCase() === 'nosniff') return [];
-  return [finding('nosniff-missing', response, 'X-Content-Type-Options: nosniff not set', value)];
+  return [
+    finding(
+      'nosniff-missing',
+      response,
+      'X-Content-Type-Options: nosniff not set',
+      value,
+    ),
+  ];
 }
 
 /** ZAP 10037: no `X-Powered-By` header. */
 export function checkPoweredBy(response) {
   const values = headerValues(response, 'x-powered-by');
   if (values.length === 0) return [];
-  return [finding('x-powered-by', response, 'X-Powered-By header reveals the framework', values.join(' | '))];
+  return [
+    finding(
+      'x-powered-by',
+      response,
+      'X-Powered-By header reveals the framework',
+      values.join(' | '),
+    ),
+  ];
 }
 
 /** ZAP 10036 and 10061: no version in `Server` or framework version headers. */
@@ -253,11 +352,31 @@ export function checkServerBanner(response) {
   const findings = [];
   const server = firstHeader(response, 'server');
   if (server && /\d/.test(server)) {
-    findings.push(finding('server-version', response, 'Server header reveals a version', server));
+    findings.push(
+      finding(
+        'server-version',
+        response,
+        'Server header reveals a version',
+        server,
+      ),
+    );
   }
-  for (const name of ['x-aspnet-version', 'x-aspnetmvc-version', 'x-runtime', 'x-version']) {
+  for (const name of [
+    'x-aspnet-version',
+    'x-aspnetmvc-version',
+    'x-runtime',
+    'x-version',
+  ]) {
     const value = firstHeader(response, name);
-    if (value) findings.push(finding('server-version', response, `${name} header reveals a version`, value));
+    if (value)
+      findings.push(
+        finding(
+          'server-version',
+          response,
+          `${name} header reveals a version`,
+          value,
+        ),
+      );
   }
   return findings;
 }
@@ -267,7 +386,8 @@ export function parseSetCookie(header) {
   const [pair, ...attributeParts] = header.split(';');
   const separator = pair.indexOf('=');
   const name = separator === -1 ? '' : pair.slice(0, separator).trim();
-  const value = separator === -1 ? pair.trim() : pair.slice(separator + 1).trim();
+  const value =
+    separator === -1 ? pair.trim() : pair.slice(separator + 1).trim();
   const attributes = new Map();
   for (const part of attributeParts) {
     const [key, ...rest] = part.split('=');
@@ -280,7 +400,11 @@ export function parseSetCookie(header) {
 // matter (ZAP skips these too).
 function isDeletion(cookie) {
   if (cookie.value === '' || cookie.value === '""') return true;
-  if (cookie.attributes.get('max-age') !== undefined && Number(cookie.attributes.get('max-age')) <= 0) return true;
+  if (
+    cookie.attributes.get('max-age') !== undefined &&
+    Number(cookie.attributes.get('max-age')) <= 0
+  )
+    return true;
   const expires = cookie.attributes.get('expires');
   return expires !== undefined && Date.parse(expires) < Date.now();
 }
@@ -292,21 +416,36 @@ export function checkCookies(response) {
     const cookie = parseSetCookie(header);
     if (isDeletion(cookie)) continue;
     const evidence = `${cookie.name}; ${[...cookie.attributes.keys()].join('; ')}`;
-    const report = (rule, title) => findings.push(finding(rule, response, title, evidence));
+    const report = (rule, title) =>
+      findings.push(finding(rule, response, title, evidence));
 
-    if (!cookie.attributes.has('httponly')) report('cookie-no-httponly', `Cookie ${cookie.name} lacks HttpOnly`);
-    if (!cookie.attributes.has('secure')) report('cookie-no-secure', `Cookie ${cookie.name} lacks Secure`);
+    if (!cookie.attributes.has('httponly'))
+      report('cookie-no-httponly', `Cookie ${cookie.name} lacks HttpOnly`);
+    if (!cookie.attributes.has('secure'))
+      report('cookie-no-secure', `Cookie ${cookie.name} lacks Secure`);
 
     const sameSite = cookie.attributes.get('samesite')?.toLowerCase();
     if (sameSite !== 'lax' && sameSite !== 'strict') {
-      report('cookie-no-samesite', `Cookie ${cookie.name} lacks SameSite=Lax or Strict`);
+      report(
+        'cookie-no-samesite',
+        `Cookie ${cookie.name} lacks SameSite=Lax or Strict`,
+      );
     }
 
     if (cookie.attributes.has('domain')) {
-      report('cookie-loose-scope', `Cookie ${cookie.name} is scoped to domain ${cookie.attributes.get('domain')}`);
+      report(
+        'cookie-loose-scope',
+        `Cookie ${cookie.name} is scoped to domain ${cookie.attributes.get('domain')}`,
+      );
     }
-    if (cookie.name.startsWith('__Host-') && cookie.attributes.get('path') !== '/') {
-      report('cookie-loose-scope', `Cookie ${cookie.name} uses the __Host- prefix without Path=/`);
+    if (
+      cookie.name.startsWith('__Host-') &&
+      cookie.attributes.get('path') !== '/'
+    ) {
+      report(
+        'cookie-loose-scope',
+        `Cookie ${cookie.name} uses the __Host- prefix without Path=/`,
+      );
     }
   }
   return findings;
@@ -318,7 +457,14 @@ export function checkPersonalCaching(response) {
   if (!response.personal && !setsCookie) return [];
   const value = headerValues(response, 'cache-control').join(', ');
   if (/(^|[\s,])no-store($|[\s,])/i.test(value)) return [];
-  return [finding('personal-cacheable', response, 'Personal response lacks Cache-Control: no-store', value || '(no Cache-Control)')];
+  return [
+    finding(
+      'personal-cacheable',
+      response,
+      'Personal response lacks Cache-Control: no-store',
+      value || '(no Cache-Control)',
+    ),
+  ];
 }
 
 // ZAP 10096 looks for Unix times in seconds within about ten years of now.
@@ -331,7 +477,14 @@ export function checkTimestamps(response, { now = Date.now() } = {}) {
   for (const match of response.body.matchAll(/(?<![\w.-])\d{10}(?![\w.-])/g)) {
     const seconds = Number(match[0]);
     if (Math.abs(seconds - nowSeconds) <= TEN_YEARS_SECONDS) {
-      return [finding('timestamp-disclosure', response, 'Body contains a Unix timestamp', match[0])];
+      return [
+        finding(
+          'timestamp-disclosure',
+          response,
+          'Body contains a Unix timestamp',
+          match[0],
+        ),
+      ];
     }
   }
   return [];
@@ -345,7 +498,14 @@ export function checkPrivateIp(response) {
   if (!isInspectableBody(response)) return [];
   const match = PRIVATE_IPV4.exec(response.body);
   if (!match) return [];
-  return [finding('private-ip-disclosure', response, 'Body contains a private IP address', match[0])];
+  return [
+    finding(
+      'private-ip-disclosure',
+      response,
+      'Body contains a private IP address',
+      match[0],
+    ),
+  ];
 }
 
 // Text that only a stack trace or a raw database or library error contains.
@@ -368,22 +528,49 @@ export function checkErrorDisclosure(response) {
   if (!isInspectableBody(response)) return [];
   for (const pattern of ERROR_DISCLOSURE_PATTERNS) {
     const match = pattern.exec(response.body);
-    if (match) return [finding('error-disclosure', response, 'Body contains a stack trace or raw error text', match[0].trim())];
+    if (match)
+      return [
+        finding(
+          'error-disclosure',
+          response,
+          'Body contains a stack trace or raw error text',
+          match[0].trim(),
+        ),
+      ];
   }
   return [];
 }
 
 /** ZAP 10098: no wildcard CORS and no reflected Origin. */
 export function checkCors(response) {
-  const allowOrigin = firstHeader(response, 'access-control-allow-origin')?.trim();
+  const allowOrigin = firstHeader(
+    response,
+    'access-control-allow-origin',
+  )?.trim();
   if (!allowOrigin) return [];
   if (allowOrigin === '*' || allowOrigin === 'null') {
-    return [finding('cors-wildcard', response, `Access-Control-Allow-Origin is ${allowOrigin}`, allowOrigin)];
+    return [
+      finding(
+        'cors-wildcard',
+        response,
+        `Access-Control-Allow-Origin is ${allowOrigin}`,
+        allowOrigin,
+      ),
+    ];
   }
   if (response.probeOrigin && allowOrigin === response.probeOrigin) {
-    const credentials = firstHeader(response, 'access-control-allow-credentials')?.trim() === 'true';
+    const credentials =
+      firstHeader(response, 'access-control-allow-credentials')?.trim() ===
+      'true';
     const rule = credentials ? 'cors-reflected-origin' : 'cors-wildcard';
-    return [finding(rule, response, `Access-Control-Allow-Origin reflects a foreign origin${credentials ? ' with credentials' : ''}`, allowOrigin)];
+    return [
+      finding(
+        rule,
+        response,
+        `Access-Control-Allow-Origin reflects a foreign origin${credentials ? ' with credentials' : ''}`,
+        allowOrigin,
+      ),
+    ];
   }
   return [];
 }
@@ -392,29 +579,67 @@ export function checkCors(response) {
 export function checkPermissionsPolicy(response) {
   if (!hasBody(response)) return [];
   const value = headerValues(response, 'permissions-policy').join(', ');
-  if (!value) return [finding('permissions-policy-invalid', response, 'Permissions-Policy header not set')];
+  if (!value)
+    return [
+      finding(
+        'permissions-policy-invalid',
+        response,
+        'Permissions-Policy header not set',
+      ),
+    ];
   const open = PERMISSIONS_POLICY_DENIED.filter(
     (feature) => !new RegExp(`(^|[\\s,])${feature}=\\(\\)`, 'i').test(value),
   );
   if (open.length === 0) return [];
-  return [finding('permissions-policy-invalid', response, `Permissions-Policy does not deny ${open.join(', ')}`, value)];
+  return [
+    finding(
+      'permissions-policy-invalid',
+      response,
+      `Permissions-Policy does not deny ${open.join(', ')}`,
+      value,
+    ),
+  ];
 }
 
 /** ZAP 90004: cross-origin isolation headers against Spectre-style reads. */
 export function checkCrossOriginIsolation(response) {
   if (!hasBody(response)) return [];
   const findings = [];
-  const resourcePolicy = firstHeader(response, 'cross-origin-resource-policy')?.trim().toLowerCase();
+  const resourcePolicy = firstHeader(response, 'cross-origin-resource-policy')
+    ?.trim()
+    .toLowerCase();
   if (resourcePolicy !== 'same-origin' && resourcePolicy !== 'same-site') {
-    findings.push(finding('site-isolation-missing', response, 'Cross-Origin-Resource-Policy is not same-origin or same-site', resourcePolicy));
+    findings.push(
+      finding(
+        'site-isolation-missing',
+        response,
+        'Cross-Origin-Resource-Policy is not same-origin or same-site',
+        resourcePolicy,
+      ),
+    );
   }
   if (isHtml(response)) {
-    const openerPolicy = firstHeader(response, 'cross-origin-opener-policy')?.trim().toLowerCase();
+    const openerPolicy = firstHeader(response, 'cross-origin-opener-policy')
+      ?.trim()
+      .toLowerCase();
     if (openerPolicy !== 'same-origin') {
-      findings.push(finding('site-isolation-missing', response, 'Cross-Origin-Opener-Policy is not same-origin', openerPolicy));
+      findings.push(
+        finding(
+          'site-isolation-missing',
+          response,
+          'Cross-Origin-Opener-Policy is not same-origin',
+          openerPolicy,
+        ),
+      );
     }
     if (!firstHeader(response, 'cross-origin-embedder-policy')) {
-      findings.push(finding('coep-missing', response, 'Cross-Origin-Embedder-Policy header not set'));
+      findings.push(
+        finding(
+          'coep-missing',
+          response,
+          'Cross-Origin-Embedder-Policy header not set',
+        ),
+      );
     }
   }
   return findings;
@@ -424,10 +649,24 @@ export function checkCrossOriginIsolation(response) {
 export function checkContentType(response) {
   if (!hasBody(response)) return [];
   const contentType = firstHeader(response, 'content-type');
-  if (!contentType) return [finding('content-type-missing', response, 'Response with a body lacks Content-Type')];
+  if (!contentType)
+    return [
+      finding(
+        'content-type-missing',
+        response,
+        'Response with a body lacks Content-Type',
+      ),
+    ];
   if (!isTextual(response)) return [];
   if (/;\s*charset\s*=\s*[\w-]+/i.test(contentType)) return [];
-  return [finding('charset-missing', response, 'Text response lacks a charset in Content-Type', contentType)];
+  return [
+    finding(
+      'charset-missing',
+      response,
+      'Text response lacks a charset in Content-Type',
+      contentType,
+    ),
+  ];
 }
 
 /** Every check, in report order. */

@@ -22,7 +22,9 @@ async function mapWithConcurrency(items, limit, task) {
       results[index] = await task(items[index]);
     }
   }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, worker),
+  );
   return results;
 }
 
@@ -33,32 +35,52 @@ async function mapWithConcurrency(items, limit, task) {
  */
 export async function runPassiveScan({ targets, headers = {} }) {
   const started = Date.now();
-  const unique = [...new Map(targets.map((target) => [target.url, target])).values()];
+  const unique = [
+    ...new Map(targets.map((target) => [target.url, target])).values(),
+  ];
   const selected = unique.slice(0, MAX_URLS);
   const errors = [];
 
-  const captures = await mapWithConcurrency(selected, CONCURRENCY, async (target) => {
-    const requestHeaders = { ...headers, ...target.headers };
-    const personal = target.personal ?? false;
-    try {
-      return [
-        await captureResponse(target.url, { headers: requestHeaders, personal }),
-        await captureResponse(target.url, { headers: requestHeaders, personal, probeOrigin: PROBE_ORIGIN }),
-      ];
-    } catch (error) {
-      errors.push(`${target.url}: ${error.message}`);
-      return [];
-    }
-  });
+  const captures = await mapWithConcurrency(
+    selected,
+    CONCURRENCY,
+    async (target) => {
+      const requestHeaders = { ...headers, ...target.headers };
+      const personal = target.personal ?? false;
+      try {
+        return [
+          await captureResponse(target.url, {
+            headers: requestHeaders,
+            personal,
+          }),
+          await captureResponse(target.url, {
+            headers: requestHeaders,
+            personal,
+            probeOrigin: PROBE_ORIGIN,
+          }),
+        ];
+      } catch (error) {
+        errors.push(`${target.url}: ${error.message}`);
+        return [];
+      }
+    },
+  );
 
   const responses = captures.flat();
-  const findings = dedupeFindings(responses.flatMap((response) => checkResponse(response)));
+  const findings = dedupeFindings(
+    responses.flatMap((response) => checkResponse(response)),
+  );
   return {
     scanner: 'passive',
     durationMs: Date.now() - started,
     coverage: {
-      urls: selected.map((target) => `GET ${target.url} (${target.personal ? 'signed in' : 'public'})`),
-      responses: responses.map((response) => `${response.status} ${response.url}`),
+      urls: selected.map(
+        (target) =>
+          `GET ${target.url} (${target.personal ? 'signed in' : 'public'})`,
+      ),
+      responses: responses.map(
+        (response) => `${response.status} ${response.url}`,
+      ),
       skipped: unique.length - selected.length,
     },
     errors,

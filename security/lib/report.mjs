@@ -9,8 +9,11 @@ const MAX_LISTED_ITEMS = 60;
 
 /** Counts findings by severity, every severity present even when zero. */
 export function countBySeverity(findings) {
-  const counts = Object.fromEntries(SEVERITY_ORDER.map((severity) => [severity, 0]));
-  for (const item of findings) counts[item.severity] = (counts[item.severity] ?? 0) + 1;
+  const counts = Object.fromEntries(
+    SEVERITY_ORDER.map((severity) => [severity, 0]),
+  );
+  for (const item of findings)
+    counts[item.severity] = (counts[item.severity] ?? 0) + 1;
   return counts;
 }
 
@@ -18,11 +21,19 @@ export function countBySeverity(findings) {
  * Combines scanner results into one summary. A result is either a scanner's
  * return value or `{ scanner, status: 'error' | 'unavailable', error }`.
  */
-export function buildSummary({ name, targets, results, startedAt, finishedAt = new Date() }) {
+export function buildSummary({
+  name,
+  targets,
+  results,
+  startedAt,
+  finishedAt = new Date(),
+}) {
   const scanners = results.map((result) => {
     const findings = result.findings ?? [];
     const counts = countBySeverity(findings);
-    const failing = findings.some((item) => FAILING_SEVERITIES.has(item.severity));
+    const failing = findings.some((item) =>
+      FAILING_SEVERITIES.has(item.severity),
+    );
     return {
       scanner: result.scanner,
       status: result.status ?? (failing ? 'failed' : 'passed'),
@@ -36,12 +47,18 @@ export function buildSummary({ name, targets, results, startedAt, finishedAt = n
   const findings = results.flatMap((result) => result.findings ?? []);
   const failReasons = [];
   for (const scanner of scanners) {
-    if (scanner.status === 'error') failReasons.push(`${scanner.scanner} could not run: ${scanner.error}`);
-    if (scanner.status === 'failed') failReasons.push(`${scanner.scanner} reported ${scanner.counts.high} high and ${scanner.counts.medium} medium findings`);
+    if (scanner.status === 'error')
+      failReasons.push(`${scanner.scanner} could not run: ${scanner.error}`);
+    if (scanner.status === 'failed')
+      failReasons.push(
+        `${scanner.scanner} reported ${scanner.counts.high} high and ${scanner.counts.medium} medium findings`,
+      );
   }
   // An unavailable scanner neither passes nor fails the scan. The summary
   // lists it apart so that "passed" is never read as covering it.
-  const notRun = scanners.filter((scanner) => scanner.status === 'unavailable').map((scanner) => `${scanner.scanner} did not run: ${scanner.error}`);
+  const notRun = scanners
+    .filter((scanner) => scanner.status === 'unavailable')
+    .map((scanner) => `${scanner.scanner} did not run: ${scanner.error}`);
   return {
     name,
     startedAt: startedAt.toISOString(),
@@ -58,13 +75,22 @@ export function buildSummary({ name, targets, results, startedAt, finishedAt = n
 }
 
 function escapeCell(text) {
-  return String(text ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return String(text ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, ' ');
 }
 
 function listSection(title, items) {
   if (!items || items.length === 0) return [];
-  const shown = items.slice(0, MAX_LISTED_ITEMS).map((item) => `- \`${escapeCell(item)}\``);
-  const rest = items.length > MAX_LISTED_ITEMS ? [`- ... and ${items.length - MAX_LISTED_ITEMS} more (see the JSON summary)`] : [];
+  const shown = items
+    .slice(0, MAX_LISTED_ITEMS)
+    .map((item) => `- \`${escapeCell(item)}\``);
+  const rest =
+    items.length > MAX_LISTED_ITEMS
+      ? [
+          `- ... and ${items.length - MAX_LISTED_ITEMS} more (see the JSON summary)`,
+        ]
+      : [];
   return [`${title} (${items.length}):`, '', ...shown, ...rest, ''];
 }
 
@@ -77,7 +103,10 @@ function groupFindings(findings) {
     if (!group.urls.includes(item.url)) group.urls.push(item.url);
     groups.set(key, group);
   }
-  return [...groups.values()].sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
+  return [...groups.values()].sort(
+    (a, b) =>
+      SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity),
+  );
 }
 
 function formatDuration(ms) {
@@ -92,21 +121,45 @@ export function renderMarkdown(summary) {
     `Result: **${summary.passed ? 'passed' : 'FAILED'}**, ${summary.counts.high} high, ${summary.counts.medium} medium, ${summary.counts.low} low, ${summary.counts.info} info findings, in ${formatDuration(summary.durationMs)} (started ${summary.startedAt}).`,
     '',
   ];
-  if (summary.failReasons.length > 0) lines.push(...summary.failReasons.map((reason) => `- ${escapeCell(reason)}`), '');
+  if (summary.failReasons.length > 0)
+    lines.push(
+      ...summary.failReasons.map((reason) => `- ${escapeCell(reason)}`),
+      '',
+    );
   if (summary.notRun?.length > 0) {
-    lines.push('Not checked by this run, so the result above does not cover it:', '', ...summary.notRun.map((reason) => `- ${escapeCell(reason)}`), '');
+    lines.push(
+      'Not checked by this run, so the result above does not cover it:',
+      '',
+      ...summary.notRun.map((reason) => `- ${escapeCell(reason)}`),
+      '',
+    );
   }
 
-  lines.push('## Targets', '', ...Object.entries(summary.targets).map(([label, url]) => `- ${label}: ${url}`), '');
-  if (summary.notes?.length > 0) lines.push('## Notes', '', ...summary.notes.map((note) => `- ${note}`), '');
+  lines.push(
+    '## Targets',
+    '',
+    ...Object.entries(summary.targets).map(
+      ([label, url]) => `- ${label}: ${url}`,
+    ),
+    '',
+  );
+  if (summary.notes?.length > 0)
+    lines.push('## Notes', '', ...summary.notes.map((note) => `- ${note}`), '');
 
-  lines.push('## Scanners', '', '| Scanner | Status | Time | High | Medium | Low | Info |', '|---|---|---|---|---|---|---|');
+  lines.push(
+    '## Scanners',
+    '',
+    '| Scanner | Status | Time | High | Medium | Low | Info |',
+    '|---|---|---|---|---|---|---|',
+  );
   for (const scanner of summary.scanners) {
     const { high, medium, low, info } = scanner.counts;
     let statusNote = '';
     if (scanner.timedOut) statusNote = ' (time limit reached)';
     if (scanner.status === 'unavailable') statusNote = ' (not run)';
-    lines.push(`| ${scanner.scanner} | ${scanner.status}${statusNote} | ${formatDuration(scanner.durationMs)} | ${high} | ${medium} | ${low} | ${info} |`);
+    lines.push(
+      `| ${scanner.scanner} | ${scanner.status}${statusNote} | ${formatDuration(scanner.durationMs)} | ${high} | ${medium} | ${low} | ${info} |`,
+    );
   }
   lines.push('');
   for (const scanner of summary.scanners.filter((item) => item.error)) {
@@ -127,11 +180,18 @@ export function renderMarkdown(summary) {
   const groups = groupFindings(summary.findings);
   if (groups.length === 0) lines.push('None.', '');
   else {
-    lines.push('| Severity | Scanner | Finding | Parameter | URLs | Evidence |', '|---|---|---|---|---|---|');
+    lines.push(
+      '| Severity | Scanner | Finding | Parameter | URLs | Evidence |',
+      '|---|---|---|---|---|---|',
+    );
     for (const group of groups) {
-      const urls = group.urls.slice(0, 3).join(', ') + (group.urls.length > 3 ? ` and ${group.urls.length - 3} more` : '');
+      const urls =
+        group.urls.slice(0, 3).join(', ') +
+        (group.urls.length > 3 ? ` and ${group.urls.length - 3} more` : '');
       const rule = group.zapRuleId ? ` (ZAP ${group.zapRuleId})` : '';
-      lines.push(`| ${group.severity} | ${group.scanner} | ${escapeCell(group.title)}${rule} | ${escapeCell(group.parameter)} | ${escapeCell(urls)} | ${escapeCell(group.evidence?.slice(0, 160))} |`);
+      lines.push(
+        `| ${group.severity} | ${group.scanner} | ${escapeCell(group.title)}${rule} | ${escapeCell(group.parameter)} | ${escapeCell(urls)} | ${escapeCell(group.evidence?.slice(0, 160))} |`,
+      );
     }
     lines.push('');
   }

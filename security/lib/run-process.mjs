@@ -17,7 +17,11 @@ export function killActiveProcesses() {
  * Rejects when the command cannot start. After `timeoutMs` the process
  * group gets SIGTERM, then SIGKILL five seconds later, and `timedOut` is set.
  */
-export function runProcess(command, args, { logFile, env = process.env, cwd, timeoutMs, input } = {}) {
+export function runProcess(
+  command,
+  args,
+  { logFile, env = process.env, cwd, timeoutMs, input } = {},
+) {
   return new Promise((resolve, reject) => {
     const log = logFile ? createWriteStream(logFile) : null;
     const child = spawn(command, args, {
@@ -41,7 +45,10 @@ export function runProcess(command, args, { logFile, env = process.env, cwd, tim
       ? setTimeout(() => {
           timedOut = true;
           signalGroup(child.pid, 'SIGTERM');
-          killTimer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), 5_000);
+          killTimer = setTimeout(
+            () => signalGroup(child.pid, 'SIGKILL'),
+            5_000,
+          );
         }, timeoutMs)
       : undefined;
 
@@ -49,7 +56,11 @@ export function runProcess(command, args, { logFile, env = process.env, cwd, tim
       activeGroups.delete(child.pid);
       clearTimeout(timer);
       log?.end();
-      reject(new Error(`Failed to start ${command}: ${error.message}`, { cause: error }));
+      reject(
+        new Error(`Failed to start ${command}: ${error.message}`, {
+          cause: error,
+        }),
+      );
     });
     child.on('close', (code, signal) => {
       activeGroups.delete(child.pid);

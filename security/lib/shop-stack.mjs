@@ -27,16 +27,31 @@ export async function findFreePort(from, to, exclude = []) {
     });
     if (free) return port;
   }
-  throw new Error(`No free port between ${from} and ${to} on 127.0.0.1; stop what listens there or set SCAN_API_PORT and SCAN_WEB_PORT`);
+  throw new Error(
+    `No free port between ${from} and ${to} on 127.0.0.1; stop what listens there or set SCAN_API_PORT and SCAN_WEB_PORT`,
+  );
 }
 
-async function waitForHttp(url, { timeoutMs = STARTUP_TIMEOUT_MS, accept = (status) => status < 500, process: child } = {}) {
+async function waitForHttp(
+  url,
+  {
+    timeoutMs = STARTUP_TIMEOUT_MS,
+    accept = (status) => status < 500,
+    process: child,
+  } = {},
+) {
   const deadline = Date.now() + timeoutMs;
   let lastError = 'no response';
   while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) throw new Error(`The process serving ${url} exited with code ${child.exitCode} before it was ready`);
+    if (child && child.exitCode !== null)
+      throw new Error(
+        `The process serving ${url} exited with code ${child.exitCode} before it was ready`,
+      );
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(5_000), redirect: 'manual' });
+      const response = await fetch(url, {
+        signal: AbortSignal.timeout(5_000),
+        redirect: 'manual',
+      });
       if (accept(response.status)) return;
       lastError = `status ${response.status}`;
     } catch (error) {
@@ -44,15 +59,24 @@ async function waitForHttp(url, { timeoutMs = STARTUP_TIMEOUT_MS, accept = (stat
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  throw new Error(`${url} was not ready within ${timeoutMs / 1000} s (last result: ${lastError})`);
+  throw new Error(
+    `${url} was not ready within ${timeoutMs / 1000} s (last result: ${lastError})`,
+  );
 }
 
 function startService(name, command, args, { cwd, env, logFile }) {
   const log = createWriteStream(logFile);
-  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(command, args, {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
-  child.on('error', (error) => log.write(`${name} failed to start: ${error.message}\n`));
+  child.on('error', (error) =>
+    log.write(`${name} failed to start: ${error.message}\n`),
+  );
   return child;
 }
 
@@ -71,7 +95,11 @@ async function stopService(child) {
   clearTimeout(timer);
 }
 
-async function apiJson(apiUrl, path, { method = 'GET', body, token, headers = {} } = {}) {
+async function apiJson(
+  apiUrl,
+  path,
+  { method = 'GET', body, token, headers = {} } = {},
+) {
   const response = await fetch(new URL(path, apiUrl), {
     method,
     headers: {
@@ -85,7 +113,10 @@ async function apiJson(apiUrl, path, { method = 'GET', body, token, headers = {}
   });
   const text = await response.text();
   const json = text ? JSON.parse(text) : undefined;
-  if (!response.ok) throw new Error(`${method} ${path} failed with status ${response.status}: ${text.slice(0, 300)}`);
+  if (!response.ok)
+    throw new Error(
+      `${method} ${path} failed with status ${response.status}: ${text.slice(0, 300)}`,
+    );
   return json;
 }
 
@@ -103,8 +134,25 @@ async function newestMtime(path) {
 
 // Each app's build output and the inputs whose changes make it stale.
 const BUILDS = {
-  'apps/api': { output: 'apps/api/dist/server.js', inputs: ['apps/api/src', 'apps/api/package.json', 'apps/api/tsconfig.build.json', 'package-lock.json'] },
-  'apps/web': { output: 'apps/web/.next/BUILD_ID', inputs: ['apps/web/src', 'apps/web/public', 'apps/web/package.json', 'apps/web/next.config.ts', 'package-lock.json'] },
+  'apps/api': {
+    output: 'apps/api/dist/server.js',
+    inputs: [
+      'apps/api/src',
+      'apps/api/package.json',
+      'apps/api/tsconfig.build.json',
+      'package-lock.json',
+    ],
+  },
+  'apps/web': {
+    output: 'apps/web/.next/BUILD_ID',
+    inputs: [
+      'apps/web/src',
+      'apps/web/public',
+      'apps/web/package.json',
+      'apps/web/next.config.ts',
+      'package-lock.json',
+    ],
+  },
 };
 
 // Builds each app whose output is missing or older than its inputs. In
@@ -112,29 +160,42 @@ const BUILDS = {
 async function buildApps(root, log, workDir) {
   for (const [workspace, build] of Object.entries(BUILDS)) {
     const outputTime = await newestMtime(join(root, build.output));
-    const inputTimes = await Promise.all(build.inputs.map((input) => newestMtime(join(root, input))));
+    const inputTimes = await Promise.all(
+      build.inputs.map((input) => newestMtime(join(root, input))),
+    );
     if (outputTime > Math.max(...inputTimes)) {
       log(`${workspace} build is newer than its sources, so it is reused`);
       continue;
     }
     log(`building ${workspace}`);
     const logFile = join(workDir, `build-${workspace.replace('/', '-')}.log`);
-    const result = await runProcess('npm', ['run', 'build', '-w', workspace], { cwd: root, logFile, timeoutMs: 600_000 });
-    if (result.code !== 0) throw new Error(`npm run build -w ${workspace} failed with exit code ${result.code}; see ${logFile}`);
+    const result = await runProcess('npm', ['run', 'build', '-w', workspace], {
+      cwd: root,
+      logFile,
+      timeoutMs: 600_000,
+    });
+    if (result.code !== 0)
+      throw new Error(
+        `npm run build -w ${workspace} failed with exit code ${result.code}; see ${logFile}`,
+      );
   }
 }
 
 // The development seed prints its accounts as "  <role> <email>  <password>".
 function parseSeedAccounts(output) {
   const accounts = {};
-  for (const match of output.matchAll(/^\s*(admin|customer)\s+(\S+@\S+)\s+(\S+)\s*$/gm)) {
+  for (const match of output.matchAll(
+    /^\s*(admin|customer)\s+(\S+@\S+)\s+(\S+)\s*$/gm,
+  )) {
     accounts[match[1]] = { email: match[2], password: match[3] };
   }
   return accounts;
 }
 
 async function seedDatabase(root, databaseUrl, workDir, log) {
-  const scripts = JSON.parse(await readFile(join(root, 'apps/api/package.json'), 'utf8')).scripts ?? {};
+  const scripts =
+    JSON.parse(await readFile(join(root, 'apps/api/package.json'), 'utf8'))
+      .scripts ?? {};
   if (!scripts['db:seed']) {
     log('apps/api has no db:seed script: the catalog stays empty');
     return {};
@@ -146,44 +207,81 @@ async function seedDatabase(root, databaseUrl, workDir, log) {
     logFile,
     timeoutMs: 180_000,
   });
-  if (result.code !== 0) throw new Error(`npm run db:seed -w apps/api failed with exit code ${result.code}; see ${logFile}`);
+  if (result.code !== 0)
+    throw new Error(
+      `npm run db:seed -w apps/api failed with exit code ${result.code}; see ${logFile}`,
+    );
   return parseSeedAccounts(result.stdout);
 }
 
 async function signIn(apiUrl, account, bypassHeaders) {
-  const tokens = await apiJson(apiUrl, '/api/auth/login', { method: 'POST', body: account, headers: bypassHeaders });
-  return { ...account, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken };
+  const tokens = await apiJson(apiUrl, '/api/auth/login', {
+    method: 'POST',
+    body: account,
+    headers: bypassHeaders,
+  });
+  return {
+    ...account,
+    accessToken: tokens.accessToken,
+    refreshToken: tokens.refreshToken,
+  };
 }
 
 // Registers a customer of the scan's own, so that scanners hammering the
 // login form cannot lock a seeded account, and gives it a cart and an order.
 async function prepareCustomer(apiUrl, bypassHeaders, catalog) {
-  const account = { email: `scan-${randomBytes(4).toString('hex')}@shop.test`, password: randomBytes(18).toString('base64url') };
-  await apiJson(apiUrl, '/api/auth/register', { method: 'POST', body: { ...account, name: 'Scan Customer' }, headers: bypassHeaders });
+  const account = {
+    email: `scan-${randomBytes(4).toString('hex')}@shop.test`,
+    password: randomBytes(18).toString('base64url'),
+  };
+  await apiJson(apiUrl, '/api/auth/register', {
+    method: 'POST',
+    body: { ...account, name: 'Scan Customer' },
+    headers: bypassHeaders,
+  });
   const customer = await signIn(apiUrl, account, bypassHeaders);
   const options = { token: customer.accessToken, headers: bypassHeaders };
 
   let orderNumber;
   if (catalog.productId) {
-    await apiJson(apiUrl, '/api/cart/items', { method: 'POST', body: { productId: catalog.productId, quantity: 1 }, ...options });
+    await apiJson(apiUrl, '/api/cart/items', {
+      method: 'POST',
+      body: { productId: catalog.productId, quantity: 1 },
+      ...options,
+    });
     const order = await apiJson(apiUrl, '/api/orders', {
       method: 'POST',
       body: {
-        shippingAddress: { fullName: 'Scan Customer', line1: '1 Test Street', city: 'Berlin', postalCode: '10115', country: 'DE' },
+        shippingAddress: {
+          fullName: 'Scan Customer',
+          line1: '1 Test Street',
+          city: 'Berlin',
+          postalCode: '10115',
+          country: 'DE',
+        },
         payment: { method: 'mock_card' },
       },
       ...options,
-      headers: { ...bypassHeaders, 'idempotency-key': `scan-${randomBytes(8).toString('hex')}` },
+      headers: {
+        ...bypassHeaders,
+        'idempotency-key': `scan-${randomBytes(8).toString('hex')}`,
+      },
     });
     orderNumber = order.number;
     // A second cart line keeps the cart pages and cart targets non-empty.
-    await apiJson(apiUrl, '/api/cart/items', { method: 'POST', body: { productId: catalog.productId, quantity: 1 }, ...options });
+    await apiJson(apiUrl, '/api/cart/items', {
+      method: 'POST',
+      body: { productId: catalog.productId, quantity: 1 },
+      ...options,
+    });
   }
   return { ...customer, orderNumber };
 }
 
 async function readCatalog(apiUrl, bypassHeaders) {
-  const products = await apiJson(apiUrl, '/api/products?limit=1', { headers: bypassHeaders });
+  const products = await apiJson(apiUrl, '/api/products?limit=1', {
+    headers: bypassHeaders,
+  });
   const product = products.items?.[0];
   return {
     productId: product?.id,
@@ -206,7 +304,14 @@ async function webEntryArgs(root) {
  * Starts the stack and returns its URLs, accounts and a `stop` function
  * that stops both servers and drops the scan database.
  */
-export async function startShopStack({ root, workDir, adminUrl, redisUrl, build = true, log = () => {} }) {
+export async function startShopStack({
+  root,
+  workDir,
+  adminUrl,
+  redisUrl,
+  build = true,
+  log = () => {},
+}) {
   if (build) await buildApps(root, log, workDir);
 
   const scanId = randomBytes(6).toString('hex');
@@ -217,8 +322,12 @@ export async function startShopStack({ root, workDir, adminUrl, redisUrl, build 
   const databaseUrl = new URL(adminUrl);
   databaseUrl.pathname = `/${databaseName}`;
 
-  const apiPort = Number(process.env.SCAN_API_PORT ?? (await findFreePort(8110, 8129)));
-  const webPort = Number(process.env.SCAN_WEB_PORT ?? (await findFreePort(8130, 8139)));
+  const apiPort = Number(
+    process.env.SCAN_API_PORT ?? (await findFreePort(8110, 8129)),
+  );
+  const webPort = Number(
+    process.env.SCAN_WEB_PORT ?? (await findFreePort(8130, 8139)),
+  );
   // NOTE: ports are probed, not reserved, so a server started elsewhere in
   // the same second can still take one.
   const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -244,45 +353,76 @@ export async function startShopStack({ root, workDir, adminUrl, redisUrl, build 
 
   try {
     log(`starting the API on ${apiUrl} with database ${databaseName}`);
-    api = startService('api', process.execPath, [join(root, 'apps/api/dist/server.js')], {
-      cwd: root,
-      logFile: join(workDir, 'api.log'),
-      env: {
-        ...process.env,
-        // In apps/api/src/config.ts, NODE_ENV=test only lowers the bcrypt
-        // floor and makes JWT_SECRET optional (it is set here anyway). At
-        // cost 12, each login, registration and password change that sqlmap
-        // sends costs a quarter second of CPU, which would stretch the scan
-        // by minutes without changing what it tests.
-        NODE_ENV: 'test',
-        BCRYPT_COST: '4',
-        HOST: '127.0.0.1',
-        PORT: String(apiPort),
-        DATABASE_URL: databaseUrl.href,
-        ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
-        REDIS_KEY_PREFIX: `scan-${scanId}:`,
-        JWT_SECRET: randomBytes(48).toString('base64url'),
-        TRUST_PROXY_HOPS: '1',
-        RATE_LIMIT_BYPASS_TOKEN: bypassToken,
+    api = startService(
+      'api',
+      process.execPath,
+      [join(root, 'apps/api/dist/server.js')],
+      {
+        cwd: root,
+        logFile: join(workDir, 'api.log'),
+        env: {
+          ...process.env,
+          // In apps/api/src/config.ts, NODE_ENV=test only lowers the bcrypt
+          // floor and makes JWT_SECRET optional (it is set here anyway). At
+          // cost 12, each login, registration and password change that sqlmap
+          // sends costs a quarter second of CPU, which would stretch the scan
+          // by minutes without changing what it tests.
+          NODE_ENV: 'test',
+          BCRYPT_COST: '4',
+          HOST: '127.0.0.1',
+          PORT: String(apiPort),
+          DATABASE_URL: databaseUrl.href,
+          ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+          REDIS_KEY_PREFIX: `scan-${scanId}:`,
+          JWT_SECRET: randomBytes(48).toString('base64url'),
+          TRUST_PROXY_HOPS: '1',
+          RATE_LIMIT_BYPASS_TOKEN: bypassToken,
+        },
       },
+    );
+    await waitForHttp(`${apiUrl}/ready`, {
+      accept: (status) => status === 200,
+      process: api,
     });
-    await waitForHttp(`${apiUrl}/ready`, { accept: (status) => status === 200, process: api });
 
     const accounts = await seedDatabase(root, databaseUrl.href, workDir, log);
     const catalog = await readCatalog(apiUrl, bypassHeaders);
     const customer = await prepareCustomer(apiUrl, bypassHeaders, catalog);
-    const adminAccount = accounts.admin ? await signIn(apiUrl, accounts.admin, bypassHeaders).catch(() => undefined) : undefined;
+    const adminAccount = accounts.admin
+      ? await signIn(apiUrl, accounts.admin, bypassHeaders).catch(
+          () => undefined,
+        )
+      : undefined;
 
     // The storefront passes the client's bypass header on to the API, both
     // from its /api forwarder and from the pages it renders, so the
     // scanners send it with every storefront request.
     log(`starting the storefront on ${webUrl}`);
-    web = startService('web', process.execPath, [...(await webEntryArgs(root)), '--port', String(webPort), '--hostname', '127.0.0.1'], {
-      cwd: join(root, 'apps/web'),
-      logFile: join(workDir, 'web.log'),
-      env: { ...process.env, NODE_ENV: 'production', API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1' },
+    web = startService(
+      'web',
+      process.execPath,
+      [
+        ...(await webEntryArgs(root)),
+        '--port',
+        String(webPort),
+        '--hostname',
+        '127.0.0.1',
+      ],
+      {
+        cwd: join(root, 'apps/web'),
+        logFile: join(workDir, 'web.log'),
+        env: {
+          ...process.env,
+          NODE_ENV: 'production',
+          API_URL: apiUrl,
+          NEXT_TELEMETRY_DISABLED: '1',
+        },
+      },
+    );
+    await waitForHttp(`${webUrl}/`, {
+      accept: (status) => status === 200,
+      process: web,
     });
-    await waitForHttp(`${webUrl}/`, { accept: (status) => status === 200, process: web });
 
     return {
       apiUrl,
@@ -296,7 +436,9 @@ export async function startShopStack({ root, workDir, adminUrl, redisUrl, build 
       stop,
     };
   } catch (error) {
-    await stop().catch((stopError) => log(`stopping the stack failed: ${stopError.message}`));
+    await stop().catch((stopError) =>
+      log(`stopping the stack failed: ${stopError.message}`),
+    );
     throw error;
   }
 }
@@ -304,9 +446,17 @@ export async function startShopStack({ root, workDir, adminUrl, redisUrl, build 
 // Removes the scan's rate-limit counters. Only keys under the scan's own
 // prefix are touched, because other test runs share this Redis.
 async function deleteRedisKeys(redisUrl, pattern) {
-  const scan = await runProcess('redis-cli', ['-u', redisUrl, '--scan', '--pattern', pattern], { timeoutMs: 30_000 }).catch(() => undefined);
+  const scan = await runProcess(
+    'redis-cli',
+    ['-u', redisUrl, '--scan', '--pattern', pattern],
+    { timeoutMs: 30_000 },
+  ).catch(() => undefined);
   const keys = scan?.stdout.split('\n').filter(Boolean) ?? [];
   for (let i = 0; i < keys.length; i += 100) {
-    await runProcess('redis-cli', ['-u', redisUrl, 'DEL', ...keys.slice(i, i + 100)], { timeoutMs: 30_000 });
+    await runProcess(
+      'redis-cli',
+      ['-u', redisUrl, 'DEL', ...keys.slice(i, i + 100)],
+      { timeoutMs: 30_000 },
+    );
   }
 }

@@ -27,7 +27,10 @@ export const LIGHT_SETTINGS = { level: 1, risk: 1 };
 /** Builds a query string whose listed parameters carry the injection mark. */
 export function markedQuery(values, marked = Object.keys(values)) {
   return Object.entries(values)
-    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}${marked.includes(name) ? INJECTION_MARK : ''}`)
+    .map(
+      ([name, value]) =>
+        `${encodeURIComponent(name)}=${encodeURIComponent(value)}${marked.includes(name) ? INJECTION_MARK : ''}`,
+    )
     .join('&');
 }
 
@@ -45,7 +48,8 @@ export function markedJson(object, marked) {
     const keys = path.split('.');
     const last = keys.pop();
     const parent = keys.reduce((node, key) => node?.[key], copy);
-    if (!parent || !(last in parent)) throw new Error(`markedJson: ${path} is not a key of the body`);
+    if (!parent || !(last in parent))
+      throw new Error(`markedJson: ${path} is not a key of the body`);
 
     const value = parent[last];
     if (typeof value === 'string') {
@@ -57,7 +61,8 @@ export function markedJson(object, marked) {
     }
   }
   let json = JSON.stringify(copy);
-  for (const [token, replacement] of tokens) json = json.replace(`"${token}"`, replacement);
+  for (const [token, replacement] of tokens)
+    json = json.replace(`"${token}"`, replacement);
   return json;
 }
 
@@ -74,17 +79,31 @@ export function splitByParameter(target) {
     ...header.map((name) => ['header', name]),
     ...target.parameters.body.map((name) => ['body', name]),
   ];
-  const texts = [target.url, ...Object.values(target.headers ?? {}), target.body ?? ''];
+  const texts = [
+    target.url,
+    ...Object.values(target.headers ?? {}),
+    target.body ?? '',
+  ];
   const markCount = texts.join('').split(INJECTION_MARK).length - 1;
   if (markCount !== names.length) {
-    throw new Error(`sqlmap target ${target.name} has ${markCount} marks but names ${names.length} parameters`);
+    throw new Error(
+      `sqlmap target ${target.name} has ${markCount} marks but names ${names.length} parameters`,
+    );
   }
 
   return names.map(([place, name], kept) => {
     let index = 0;
-    const keepOne = (text) => text.replaceAll(INJECTION_MARK, () => (index++ === kept ? INJECTION_MARK : ''));
+    const keepOne = (text) =>
+      text.replaceAll(INJECTION_MARK, () =>
+        index++ === kept ? INJECTION_MARK : '',
+      );
     const url = keepOne(target.url);
-    const headers = Object.fromEntries(Object.entries(target.headers ?? {}).map(([key, value]) => [key, keepOne(value)]));
+    const headers = Object.fromEntries(
+      Object.entries(target.headers ?? {}).map(([key, value]) => [
+        key,
+        keepOne(value),
+      ]),
+    );
     const body = target.body === undefined ? undefined : keepOne(target.body);
     return {
       ...target,
@@ -92,7 +111,11 @@ export function splitByParameter(target) {
       url,
       headers,
       ...(body === undefined ? {} : { body }),
-      parameters: { uri: place === 'uri' ? [name] : [], header: place === 'header' ? [name] : [], body: place === 'body' ? [name] : [] },
+      parameters: {
+        uri: place === 'uri' ? [name] : [],
+        header: place === 'header' ? [name] : [],
+        body: place === 'body' ? [name] : [],
+      },
     };
   });
 }
@@ -100,10 +123,18 @@ export function splitByParameter(target) {
 /** Writes one target as the raw HTTP/1.1 request that sqlmap's `-l` reads. */
 export function formatRawRequest(target) {
   const url = new URL(target.url.replaceAll(INJECTION_MARK, '%2A'));
-  const pathAndQuery = `${url.pathname}${url.search}`.replaceAll('%2A', INJECTION_MARK);
-  const lines = [`${target.method} ${pathAndQuery} HTTP/1.1`, `Host: ${url.host}`];
-  for (const [name, value] of Object.entries(target.headers ?? {})) lines.push(`${name}: ${value}`);
-  if (target.body !== undefined) lines.push(`Content-Length: ${Buffer.byteLength(target.body)}`);
+  const pathAndQuery = `${url.pathname}${url.search}`.replaceAll(
+    '%2A',
+    INJECTION_MARK,
+  );
+  const lines = [
+    `${target.method} ${pathAndQuery} HTTP/1.1`,
+    `Host: ${url.host}`,
+  ];
+  for (const [name, value] of Object.entries(target.headers ?? {}))
+    lines.push(`${name}: ${value}`);
+  if (target.body !== undefined)
+    lines.push(`Content-Length: ${Buffer.byteLength(target.body)}`);
   return `${lines.join('\r\n')}\r\n\r\n${target.body ?? ''}`;
 }
 
@@ -130,7 +161,14 @@ export function parseCsvLine(line) {
   return fields;
 }
 
-const TECHNIQUE_NAMES = { B: 'boolean-based blind', E: 'error-based', U: 'UNION query', S: 'stacked queries', T: 'time-based blind', Q: 'inline query' };
+const TECHNIQUE_NAMES = {
+  B: 'boolean-based blind',
+  E: 'error-based',
+  U: 'UNION query',
+  S: 'stacked queries',
+  T: 'time-based blind',
+  Q: 'inline query',
+};
 
 function stripMarks(url) {
   return url.replaceAll(INJECTION_MARK, '');
@@ -155,7 +193,9 @@ export function parseSqlmapResults(csv, targets) {
     const [url, place, parameter, techniques, notes] = parseCsvLine(line);
     const matches = targets.filter((target) => stripMarks(target.url) === url);
     const target = matches.length === 1 ? matches[0] : undefined;
-    const names = [...techniques].map((letter) => TECHNIQUE_NAMES[letter] ?? letter);
+    const names = [...techniques].map(
+      (letter) => TECHNIQUE_NAMES[letter] ?? letter,
+    );
     const falsePositive = /false positive|unexploitable/i.test(notes ?? '');
     findings.push({
       scanner: 'sqlmap',
@@ -184,7 +224,8 @@ export function parseSqlmapResults(csv, targets) {
 /** Builds the sqlmap command line for one group of request files. */
 export function buildSqlmapArgs(options, paths) {
   return [
-    '-l', paths.requests,
+    '-l',
+    paths.requests,
     '--batch',
     '--ignore-stdin',
     // Keep testing every mark after the first hit, and every target after
@@ -192,23 +233,35 @@ export function buildSqlmapArgs(options, paths) {
     // second round of UNION tests with integers in place of NULL, which
     // takes minutes on a server-rendered page whose column count sqlmap
     // misreads, after the NULL round already ran.
-    '--answers', 'keep testing=Y,skip further tests=N,random integer value=N',
-    '--level', String(options.level ?? 3),
-    '--risk', String(options.risk ?? 3),
-    '--technique', 'BEUSTQ',
+    '--answers',
+    'keep testing=Y,skip further tests=N,random integer value=N',
+    '--level',
+    String(options.level ?? 3),
+    '--risk',
+    String(options.risk ?? 3),
+    '--technique',
+    'BEUSTQ',
     // An explicit range bounds sqlmap's ORDER BY column search. Without it
     // a server-rendered page that ignores an `ORDER BY n` suffix reads as a
     // query of 199 columns, and the UNION tests at that width took minutes
     // per parameter. In batch mode sqlmap 1.7 tries only 1-10 columns
     // anyway unless another technique found the parameter injectable.
-    '--union-cols', '1-10',
-    '--time-sec', '1',
-    '--dbms', 'PostgreSQL',
-    '--threads', '4',
-    '--timeout', '10',
-    '--retries', '1',
-    '--output-dir', paths.output,
-    '--results-file', paths.results,
+    '--union-cols',
+    '1-10',
+    '--time-sec',
+    '1',
+    '--dbms',
+    'PostgreSQL',
+    '--threads',
+    '4',
+    '--timeout',
+    '10',
+    '--retries',
+    '1',
+    '--output-dir',
+    paths.output,
+    '--results-file',
+    paths.results,
     '--disable-coloring',
     ...(paths.skip?.length > 0 ? ['--skip', paths.skip.join(',')] : []),
   ];
@@ -220,7 +273,8 @@ export function buildSqlmapArgs(options, paths) {
  * header, which repeats the body's own targets once per such mark.
  */
 export function unmarkedJsonKeys(target) {
-  if (target.body === undefined || target.body.includes(INJECTION_MARK)) return [];
+  if (target.body === undefined || target.body.includes(INJECTION_MARK))
+    return [];
   let body;
   try {
     body = JSON.parse(target.body);
@@ -252,19 +306,29 @@ async function runTarget(options, target, targetDir) {
   await mkdir(paths.requests, { recursive: true });
   await mkdir(paths.output, { recursive: true });
   // sqlmap only reads files of a folder whose names contain `<digits>-request`.
-  await writeFile(join(paths.requests, '001-request'), formatRawRequest(target));
+  await writeFile(
+    join(paths.requests, '001-request'),
+    formatRawRequest(target),
+  );
 
   const settings = target.light ? { ...options, ...LIGHT_SETTINGS } : options;
-  const result = await runProcess('sqlmap', buildSqlmapArgs(settings, { ...paths, skip: unmarkedJsonKeys(target) }), {
-    logFile: paths.log,
-    env: { ...process.env, HOME: targetDir, TERM: 'dumb' },
-    timeoutMs: (options.timeoutSeconds ?? 300) * 1000,
-  });
+  const result = await runProcess(
+    'sqlmap',
+    buildSqlmapArgs(settings, { ...paths, skip: unmarkedJsonKeys(target) }),
+    {
+      logFile: paths.log,
+      env: { ...process.env, HOME: targetDir, TERM: 'dumb' },
+      timeoutMs: (options.timeoutSeconds ?? 300) * 1000,
+    },
+  );
   let csv;
   try {
     csv = await readFile(paths.results, 'utf8');
   } catch (error) {
-    throw new Error(`sqlmap wrote no results file for ${target.name} (exit code ${result.code}); see ${paths.log}`, { cause: error });
+    throw new Error(
+      `sqlmap wrote no results file for ${target.name} (exit code ${result.code}); see ${paths.log}`,
+      { cause: error },
+    );
   }
   return { target, result, csv, log: paths.log };
 }
@@ -272,13 +336,18 @@ async function runTarget(options, target, targetDir) {
 /** Runs sqlmap over every target and returns findings and coverage. */
 export async function runSqlmap(options) {
   const started = Date.now();
-  const queue = options.targets.flatMap(splitByParameter).map((target, index) => ({ target, index }));
+  const queue = options.targets
+    .flatMap(splitByParameter)
+    .map((target, index) => ({ target, index }));
   const runs = [];
   const errors = [];
 
   async function worker() {
     for (let next = queue.shift(); next; next = queue.shift()) {
-      const targetDir = join(options.workDir, `target-${String(next.index + 1).padStart(3, '0')}`);
+      const targetDir = join(
+        options.workDir,
+        `target-${String(next.index + 1).padStart(3, '0')}`,
+      );
       try {
         runs.push(await runTarget(options, next.target, targetDir));
       } catch (error) {
@@ -286,10 +355,15 @@ export async function runSqlmap(options) {
       }
     }
   }
-  await Promise.all(Array.from({ length: Math.max(1, options.processes ?? 2) }, worker));
+  await Promise.all(
+    Array.from({ length: Math.max(1, options.processes ?? 2) }, worker),
+  );
 
-  const timedOut = runs.filter((run) => run.result.timedOut).map((run) => run.target.name);
-  if (timedOut.length > 0) errors.push(`sqlmap timed out before it finished ${timedOut.join(', ')}`);
+  const timedOut = runs
+    .filter((run) => run.result.timedOut)
+    .map((run) => run.target.name);
+  if (timedOut.length > 0)
+    errors.push(`sqlmap timed out before it finished ${timedOut.join(', ')}`);
   return {
     scanner: 'sqlmap',
     // A target that could not be tested is a gap in the scan, so it fails it.
@@ -299,8 +373,13 @@ export async function runSqlmap(options) {
     coverage: {
       settings: `level ${options.level ?? 3}, risk ${options.risk ?? 3} (level ${LIGHT_SETTINGS.level}, risk ${LIGHT_SETTINGS.risk} on ${options.targets.filter((target) => target.light).length} requests that repeat an API parameter), techniques BEUSTQ, DBMS PostgreSQL, ${options.targets.length} requests`,
       parameters: options.targets.flatMap((target) =>
-        [...target.parameters.uri, ...target.parameters.body, ...(target.parameters.header ?? [])].map(
-          (name) => `${target.method} ${new URL(stripMarks(target.url)).href} ${name}`,
+        [
+          ...target.parameters.uri,
+          ...target.parameters.body,
+          ...(target.parameters.header ?? []),
+        ].map(
+          (name) =>
+            `${target.method} ${new URL(stripMarks(target.url)).href} ${name}`,
         ),
       ),
       ...(timedOut.length > 0 ? { timedOutTargets: timedOut } : {}),

@@ -30,7 +30,13 @@ export const LOCAL_WAPITI_MODULES = [
 ];
 
 // Wapiti 3.0.4 stores levels as the strings "0" (info) to "4" (critical).
-const WAPITI_LEVELS = { 0: 'info', 1: 'low', 2: 'medium', 3: 'high', 4: 'high' };
+const WAPITI_LEVELS = {
+  0: 'info',
+  1: 'low',
+  2: 'medium',
+  3: 'high',
+  4: 'high',
+};
 
 /**
  * @typedef {object} WapitiOptions
@@ -51,27 +57,43 @@ const WAPITI_LEVELS = { 0: 'info', 1: 'low', 2: 'medium', 3: 'high', 4: 'high' }
 /** Builds the wapiti command line for the options. */
 export function buildWapitiArgs(options, paths) {
   const args = [
-    '--url', options.baseUrl,
-    '--scope', 'folder',
-    '--module', (options.modules ?? LOCAL_WAPITI_MODULES).join(','),
-    '--format', 'json',
-    '--output', paths.report,
+    '--url',
+    options.baseUrl,
+    '--scope',
+    'folder',
+    '--module',
+    (options.modules ?? LOCAL_WAPITI_MODULES).join(','),
+    '--format',
+    'json',
+    '--output',
+    paths.report,
     '--no-bugreport',
-    '--endpoint', options.endpointUrl,
-    '--store-session', paths.session,
-    '--store-config', paths.config,
+    '--endpoint',
+    options.endpointUrl,
+    '--store-session',
+    paths.session,
+    '--store-config',
+    paths.config,
     '--flush-session',
-    '--max-scan-time', String(options.maxScanSeconds ?? 300),
-    '--max-attack-time', String(options.maxAttackSeconds ?? 60),
-    '--depth', String(options.depth ?? 5),
-    '--max-links-per-page', String(options.maxLinksPerPage ?? 50),
-    '--max-files-per-dir', String(options.maxFilesPerDir ?? 30),
-    '--timeout', '10',
-    '--verbose', '1',
+    '--max-scan-time',
+    String(options.maxScanSeconds ?? 300),
+    '--max-attack-time',
+    String(options.maxAttackSeconds ?? 60),
+    '--depth',
+    String(options.depth ?? 5),
+    '--max-links-per-page',
+    String(options.maxLinksPerPage ?? 50),
+    '--max-files-per-dir',
+    String(options.maxFilesPerDir ?? 30),
+    '--timeout',
+    '10',
+    '--verbose',
+    '1',
   ];
   for (const url of options.startUrls ?? []) args.push('--start', url);
   for (const url of options.excludeUrls ?? []) args.push('--exclude', url);
-  for (const [name, value] of Object.entries(options.headers ?? {})) args.push('--header', `${name}: ${value}`);
+  for (const [name, value] of Object.entries(options.headers ?? {}))
+    args.push('--header', `${name}: ${value}`);
   return args;
 }
 
@@ -118,8 +140,15 @@ print(json.dumps(resources))
 
 /** Reads the URLs, methods and parameters that wapiti crawled. */
 export async function readWapitiCrawl(sessionDir) {
-  const result = await runProcess('python3', ['-c', READ_CRAWL_SCRIPT, sessionDir], { timeoutMs: 30_000 });
-  if (result.code !== 0) throw new Error(`Reading the wapiti crawl database in ${sessionDir} failed with exit code ${result.code}`);
+  const result = await runProcess(
+    'python3',
+    ['-c', READ_CRAWL_SCRIPT, sessionDir],
+    { timeoutMs: 30_000 },
+  );
+  if (result.code !== 0)
+    throw new Error(
+      `Reading the wapiti crawl database in ${sessionDir} failed with exit code ${result.code}`,
+    );
   return JSON.parse(result.stdout);
 }
 
@@ -130,7 +159,8 @@ export function crawledGetUrls(crawl) {
     if (resource.method !== 'GET') continue;
     const url = new URL(resource.url);
     for (const param of resource.params) {
-      if (param.type === 'GET') url.searchParams.append(param.name, param.value ?? '');
+      if (param.type === 'GET')
+        url.searchParams.append(param.name, param.value ?? '');
     }
     urls.add(url.href);
   }
@@ -154,7 +184,8 @@ export async function runWapiti(options) {
   // --max-attack-time to each module, checked between attacked requests, so
   // the hard limit allows for both plus one overrun per module.
   const attackSeconds = (options.maxAttackSeconds ?? 60) * modules.length * 1.5;
-  const timeoutMs = ((options.maxScanSeconds ?? 300) + attackSeconds + 120) * 1000;
+  const timeoutMs =
+    ((options.maxScanSeconds ?? 300) + attackSeconds + 120) * 1000;
   const result = await runProcess('wapiti', buildWapitiArgs(options, paths), {
     logFile: paths.log,
     env: { ...process.env, HOME: options.workDir },
@@ -165,7 +196,10 @@ export async function runWapiti(options) {
   try {
     report = JSON.parse(await readFile(paths.report, 'utf8'));
   } catch (error) {
-    throw new Error(`wapiti wrote no readable report (exit code ${result.code}); see ${paths.log}`, { cause: error });
+    throw new Error(
+      `wapiti wrote no readable report (exit code ${result.code}); see ${paths.log}`,
+      { cause: error },
+    );
   }
   const crawl = await readWapitiCrawl(paths.session);
   return {
@@ -176,8 +210,21 @@ export async function runWapiti(options) {
     timedOut: result.timedOut,
     coverage: {
       modules,
-      urls: [...new Set(crawl.map((resource) => `${resource.method} ${resource.url}`))].sort(),
-      parameters: [...new Set(crawl.flatMap((resource) => resource.params.map((param) => `${resource.method} ${new URL(resource.url).pathname} ${param.name}`)))].sort(),
+      urls: [
+        ...new Set(
+          crawl.map((resource) => `${resource.method} ${resource.url}`),
+        ),
+      ].sort(),
+      parameters: [
+        ...new Set(
+          crawl.flatMap((resource) =>
+            resource.params.map(
+              (param) =>
+                `${resource.method} ${new URL(resource.url).pathname} ${param.name}`,
+            ),
+          ),
+        ),
+      ].sort(),
     },
     crawl,
     findings: parseWapitiReport(report, options.baseUrl),

@@ -8,7 +8,9 @@ import { verifyCsrfFindings } from '../lib/csrf-verification.mjs';
 // /open accepts every post.
 const server = http.createServer((request, response) => {
   request.resume();
-  const sameOrigin = request.headers.origin === 'http://127.0.0.1' && request.headers['sec-fetch-site'] !== 'cross-site';
+  const sameOrigin =
+    request.headers.origin === 'http://127.0.0.1' &&
+    request.headers['sec-fetch-site'] !== 'cross-site';
   response.statusCode = request.url === '/guarded' && !sameOrigin ? 403 : 200;
   response.end();
 });
@@ -21,7 +23,13 @@ before(async () => {
 after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 function csrfFinding(path: string) {
-  return { scanner: 'wapiti', rule: 'Cross Site Request Forgery', severity: 'medium', title: 'Lack of anti CSRF token', url: `${baseUrl}${path}` };
+  return {
+    scanner: 'wapiti',
+    rule: 'Cross Site Request Forgery',
+    severity: 'medium',
+    title: 'Lack of anti CSRF token',
+    url: `${baseUrl}${path}`,
+  };
 }
 
 test('verifyCsrfFindings - rejected forgeries become info', async () => {
@@ -36,6 +44,12 @@ test('verifyCsrfFindings - accepted forgery stays medium', async () => {
 });
 
 test('verifyCsrfFindings - other findings pass unchanged', async () => {
-  const other = { scanner: 'wapiti', rule: 'Cross Site Scripting', severity: 'high', title: 'XSS', url: `${baseUrl}/open` };
+  const other = {
+    scanner: 'wapiti',
+    rule: 'Cross Site Scripting',
+    severity: 'high',
+    title: 'XSS',
+    url: `${baseUrl}/open`,
+  };
   assert.deepEqual(await verifyCsrfFindings([other]), [other]);
 });

@@ -2,19 +2,40 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseNpmAudit } from '../lib/npm-audit.mjs';
 import { buildSummary, renderMarkdown } from '../lib/report.mjs';
-import { buildSqlmapArgs, formatRawRequest, LIGHT_SETTINGS, markedJson, unmarkedJsonKeys, markedQuery, parseCsvLine, parseSqlmapResults, splitByParameter } from '../lib/sqlmap.mjs';
-import { buildWapitiArgs, crawledGetUrls, parseWapitiReport } from '../lib/wapiti.mjs';
+import {
+  buildSqlmapArgs,
+  formatRawRequest,
+  LIGHT_SETTINGS,
+  markedJson,
+  unmarkedJsonKeys,
+  markedQuery,
+  parseCsvLine,
+  parseSqlmapResults,
+  splitByParameter,
+} from '../lib/sqlmap.mjs';
+import {
+  buildWapitiArgs,
+  crawledGetUrls,
+  parseWapitiReport,
+} from '../lib/wapiti.mjs';
 
 const LOGIN_TARGET = {
   name: 'login',
   method: 'POST',
   url: 'http://127.0.0.1:8101/api/auth/login',
   headers: { 'Content-Type': 'application/json' },
-  body: markedJson({ email: 'customer@shop.test', password: 'secret-password' }, ['email', 'password']),
+  body: markedJson(
+    { email: 'customer@shop.test', password: 'secret-password' },
+    ['email', 'password'],
+  ),
   parameters: { uri: [], body: ['email', 'password'] },
 };
 
-const SQLMAP_PATHS = { requests: '/tmp/r', output: '/tmp/o', results: '/tmp/r.csv' };
+const SQLMAP_PATHS = {
+  requests: '/tmp/r',
+  output: '/tmp/o',
+  results: '/tmp/r.csv',
+};
 
 function argumentAfter(args: string[], name: string): string | undefined {
   const index = args.indexOf(name);
@@ -43,8 +64,14 @@ test('unmarkedJsonKeys - lists keys of a body without marks', () => {
     method: 'POST',
     url: 'http://127.0.0.1:8101/api/orders',
     headers: { 'Idempotency-Key': 'key*' },
-    body: markedJson({ address: { city: 'Berlin' }, quantity: 1 }, ['address.city']),
-    parameters: { uri: [], header: ['Idempotency-Key'], body: ['address.city'] },
+    body: markedJson({ address: { city: 'Berlin' }, quantity: 1 }, [
+      'address.city',
+    ]),
+    parameters: {
+      uri: [],
+      header: ['Idempotency-Key'],
+      body: ['address.city'],
+    },
   });
   assert.deepEqual(unmarkedJsonKeys(headerTarget), ['city', 'quantity']);
 });
@@ -54,7 +81,10 @@ test('unmarkedJsonKeys - skips nothing in a marked body', () => {
 });
 
 test('buildSqlmapArgs - passes keys to skip', () => {
-  const args = buildSqlmapArgs({}, { ...SQLMAP_PATHS, skip: ['city', 'quantity'] });
+  const args = buildSqlmapArgs(
+    {},
+    { ...SQLMAP_PATHS, skip: ['city', 'quantity'] },
+  );
   assert.equal(argumentAfter(args, '--skip'), 'city,quantity');
 });
 
@@ -63,30 +93,55 @@ test('markedQuery - marks each listed value', () => {
 });
 
 test('markedJson - marks strings inside quotes', () => {
-  assert.equal(markedJson({ email: 'a@b.test' }, ['email']), '{"email":"a@b.test*"}');
+  assert.equal(
+    markedJson({ email: 'a@b.test' }, ['email']),
+    '{"email":"a@b.test*"}',
+  );
 });
 
 test('markedJson - marks numbers after the value', () => {
-  assert.equal(markedJson({ productId: 'p1', quantity: 2 }, ['quantity']), '{"productId":"p1","quantity":2*}');
+  assert.equal(
+    markedJson({ productId: 'p1', quantity: 2 }, ['quantity']),
+    '{"productId":"p1","quantity":2*}',
+  );
 });
 
 test('markedJson - marks nested values by dotted path', () => {
-  const body = markedJson({ address: { city: 'Berlin', zip: 10115 } }, ['address.city', 'address.zip']);
+  const body = markedJson({ address: { city: 'Berlin', zip: 10115 } }, [
+    'address.city',
+    'address.zip',
+  ]);
   assert.equal(body, '{"address":{"city":"Berlin*","zip":10115*}}');
 });
 
 test('markedJson - unknown path is rejected', () => {
-  assert.throws(() => markedJson({ email: 'a@b.test' }, ['mail']), /mail is not a key/);
+  assert.throws(
+    () => markedJson({ email: 'a@b.test' }, ['mail']),
+    /mail is not a key/,
+  );
 });
 
 test('formatRawRequest - keeps marks in path and query', () => {
-  const raw = formatRawRequest({ name: 'slug', method: 'GET', url: 'http://127.0.0.1:8101/api/products/desk-lamp*?page=1*', parameters: { uri: ['slug', 'page'], body: [] } });
-  assert.ok(raw.startsWith('GET /api/products/desk-lamp*?page=1* HTTP/1.1\r\nHost: 127.0.0.1:8101\r\n'));
+  const raw = formatRawRequest({
+    name: 'slug',
+    method: 'GET',
+    url: 'http://127.0.0.1:8101/api/products/desk-lamp*?page=1*',
+    parameters: { uri: ['slug', 'page'], body: [] },
+  });
+  assert.ok(
+    raw.startsWith(
+      'GET /api/products/desk-lamp*?page=1* HTTP/1.1\r\nHost: 127.0.0.1:8101\r\n',
+    ),
+  );
 });
 
 test('formatRawRequest - sets Content-Length of the body', () => {
   const raw = formatRawRequest(LOGIN_TARGET);
-  assert.ok(raw.includes(`Content-Length: ${Buffer.byteLength(LOGIN_TARGET.body)}\r\n\r\n${LOGIN_TARGET.body}`));
+  assert.ok(
+    raw.includes(
+      `Content-Length: ${Buffer.byteLength(LOGIN_TARGET.body)}\r\n\r\n${LOGIN_TARGET.body}`,
+    ),
+  );
 });
 
 test('splitByParameter - keeps one mark per target', () => {
@@ -96,7 +151,11 @@ test('splitByParameter - keeps one mark per target', () => {
     url: 'http://127.0.0.1:8101/api/orders/SO-1*',
     headers: { 'Idempotency-Key': 'key-0001*' },
     body: '{"city":"Berlin*"}',
-    parameters: { uri: ['orderNumber'], header: ['Idempotency-Key'], body: ['city'] },
+    parameters: {
+      uri: ['orderNumber'],
+      header: ['Idempotency-Key'],
+      body: ['city'],
+    },
   };
   const [uri, header, body] = splitByParameter(target);
   assert.equal(uri?.url, 'http://127.0.0.1:8101/api/orders/SO-1*');
@@ -108,16 +167,28 @@ test('splitByParameter - keeps one mark per target', () => {
 });
 
 test('splitByParameter - rejects a name count mismatch', () => {
-  const target = { name: 'bad', method: 'GET', url: 'http://127.0.0.1:8101/a?x=1*&y=2*', parameters: { uri: ['x'], body: [] } };
+  const target = {
+    name: 'bad',
+    method: 'GET',
+    url: 'http://127.0.0.1:8101/a?x=1*&y=2*',
+    parameters: { uri: ['x'], body: [] },
+  };
   assert.throws(() => splitByParameter(target), /2 marks but names 1/);
 });
 
 test('parseCsvLine - quoted field with comma', () => {
-  assert.deepEqual(parseCsvLine('"http://h/a?x=1,2",GET,q,BT,'), ['http://h/a?x=1,2', 'GET', 'q', 'BT', '']);
+  assert.deepEqual(parseCsvLine('"http://h/a?x=1,2",GET,q,BT,'), [
+    'http://h/a?x=1,2',
+    'GET',
+    'q',
+    'BT',
+    '',
+  ]);
 });
 
 test('parseSqlmapResults - maps custom marks to parameter names', () => {
-  const csv = 'Target URL,Place,Parameter,Technique(s),Note(s)\nhttp://127.0.0.1:8101/api/auth/login,(custom) POST,JSON #2*,BT,\n';
+  const csv =
+    'Target URL,Place,Parameter,Technique(s),Note(s)\nhttp://127.0.0.1:8101/api/auth/login,(custom) POST,JSON #2*,BT,\n';
   const [finding] = parseSqlmapResults(csv, [LOGIN_TARGET]);
   assert.equal(finding?.parameter, 'password');
   assert.equal(finding?.severity, 'high');
@@ -125,45 +196,117 @@ test('parseSqlmapResults - maps custom marks to parameter names', () => {
 });
 
 test('parseSqlmapResults - maps header marks to header names', () => {
-  const target = { ...LOGIN_TARGET, headers: { 'Idempotency-Key': 'key-0001*' }, parameters: { uri: [], body: ['email'], header: ['Idempotency-Key'] } };
-  const csv = 'Target URL,Place,Parameter,Technique(s),Note(s)\nhttp://127.0.0.1:8101/api/auth/login,(custom) HEADER,Idempotency-Key #1*,T,\n';
-  assert.equal(parseSqlmapResults(csv, [target])[0]?.parameter, 'Idempotency-Key');
+  const target = {
+    ...LOGIN_TARGET,
+    headers: { 'Idempotency-Key': 'key-0001*' },
+    parameters: { uri: [], body: ['email'], header: ['Idempotency-Key'] },
+  };
+  const csv =
+    'Target URL,Place,Parameter,Technique(s),Note(s)\nhttp://127.0.0.1:8101/api/auth/login,(custom) HEADER,Idempotency-Key #1*,T,\n';
+  assert.equal(
+    parseSqlmapResults(csv, [target])[0]?.parameter,
+    'Idempotency-Key',
+  );
 });
 
 test('parseSqlmapResults - header only means no finding', () => {
-  assert.deepEqual(parseSqlmapResults('Target URL,Place,Parameter,Technique(s),Note(s)\n', [LOGIN_TARGET]), []);
+  assert.deepEqual(
+    parseSqlmapResults('Target URL,Place,Parameter,Technique(s),Note(s)\n', [
+      LOGIN_TARGET,
+    ]),
+    [],
+  );
 });
 
 test('buildWapitiArgs - never loads modules that call out', () => {
-  const args = buildWapitiArgs({ baseUrl: 'http://127.0.0.1:8100/', endpointUrl: 'http://127.0.0.1:9/' }, { report: 'r', session: 's', config: 'c' });
+  const args = buildWapitiArgs(
+    { baseUrl: 'http://127.0.0.1:8100/', endpointUrl: 'http://127.0.0.1:9/' },
+    { report: 'r', session: 's', config: 'c' },
+  );
   const modules = args[args.indexOf('--module') + 1]?.split(',') ?? [];
-  for (const name of ['ssrf', 'xxe', 'wapp', 'nikto']) assert.ok(!modules.includes(name), `${name} must not be loaded`);
+  for (const name of ['ssrf', 'xxe', 'wapp', 'nikto'])
+    assert.ok(!modules.includes(name), `${name} must not be loaded`);
   assert.ok(args.includes('--no-bugreport'));
 });
 
 test('parseWapitiReport - vulnerability with level and parameter', () => {
   const report = {
-    vulnerabilities: { 'Cross Site Scripting': [{ method: 'GET', path: '/greet', info: 'XSS in name', level: '2', parameter: 'name', http_request: 'GET /greet' }] },
-    anomalies: { 'Internal Server Error': [{ method: 'GET', path: '/p', info: '500', level: 3, parameter: 'q', http_request: 'GET /p' }] },
+    vulnerabilities: {
+      'Cross Site Scripting': [
+        {
+          method: 'GET',
+          path: '/greet',
+          info: 'XSS in name',
+          level: '2',
+          parameter: 'name',
+          http_request: 'GET /greet',
+        },
+      ],
+    },
+    anomalies: {
+      'Internal Server Error': [
+        {
+          method: 'GET',
+          path: '/p',
+          info: '500',
+          level: 3,
+          parameter: 'q',
+          http_request: 'GET /p',
+        },
+      ],
+    },
   };
   const findings = parseWapitiReport(report, 'http://127.0.0.1:8100/');
-  assert.deepEqual(findings.map((item) => [item.rule, item.severity, item.url, item.parameter]), [
-    ['Cross Site Scripting', 'medium', 'http://127.0.0.1:8100/greet', 'name'],
-    ['Internal Server Error', 'high', 'http://127.0.0.1:8100/p', 'q'],
-  ]);
+  assert.deepEqual(
+    findings.map((item) => [
+      item.rule,
+      item.severity,
+      item.url,
+      item.parameter,
+    ]),
+    [
+      ['Cross Site Scripting', 'medium', 'http://127.0.0.1:8100/greet', 'name'],
+      ['Internal Server Error', 'high', 'http://127.0.0.1:8100/p', 'q'],
+    ],
+  );
 });
 
 test('crawledGetUrls - rebuilds query strings', () => {
   const crawl = [
-    { url: 'http://127.0.0.1:8100/search', method: 'GET', params: [{ type: 'GET', name: 'q', value: 'lamp' }] },
-    { url: 'http://127.0.0.1:8100/login', method: 'POST', params: [{ type: 'POST', name: 'email', value: '' }] },
+    {
+      url: 'http://127.0.0.1:8100/search',
+      method: 'GET',
+      params: [{ type: 'GET', name: 'q', value: 'lamp' }],
+    },
+    {
+      url: 'http://127.0.0.1:8100/login',
+      method: 'POST',
+      params: [{ type: 'POST', name: 'email', value: '' }],
+    },
   ];
-  assert.deepEqual(crawledGetUrls(crawl), ['http://127.0.0.1:8100/search?q=lamp']);
+  assert.deepEqual(crawledGetUrls(crawl), [
+    'http://127.0.0.1:8100/search?q=lamp',
+  ]);
 });
 
 test('parseNpmAudit - high advisory stays high', () => {
-  const report = { vulnerabilities: { lodash: { name: 'lodash', severity: 'high', range: '<4.17.21', via: [{ title: 'Prototype pollution', url: 'https://example.invalid/1' }], fixAvailable: true } } };
-  assert.deepEqual(parseNpmAudit(report).map((item) => item.severity), ['high']);
+  const report = {
+    vulnerabilities: {
+      lodash: {
+        name: 'lodash',
+        severity: 'high',
+        range: '<4.17.21',
+        via: [
+          { title: 'Prototype pollution', url: 'https://example.invalid/1' },
+        ],
+        fixAvailable: true,
+      },
+    },
+  };
+  assert.deepEqual(
+    parseNpmAudit(report).map((item) => item.severity),
+    ['high'],
+  );
 });
 
 test('buildSummary - medium finding fails the scan', () => {
@@ -172,7 +315,20 @@ test('buildSummary - medium finding fails the scan', () => {
     targets: {},
     startedAt: new Date(0),
     finishedAt: new Date(1000),
-    results: [{ scanner: 'passive', findings: [{ scanner: 'passive', rule: 'x', severity: 'medium', title: 't', url: 'http://127.0.0.1/' }] }],
+    results: [
+      {
+        scanner: 'passive',
+        findings: [
+          {
+            scanner: 'passive',
+            rule: 'x',
+            severity: 'medium',
+            title: 't',
+            url: 'http://127.0.0.1/',
+          },
+        ],
+      },
+    ],
   });
   assert.equal(summary.passed, false);
   assert.equal(summary.scanners[0]?.status, 'failed');
@@ -183,23 +339,51 @@ test('buildSummary - low findings pass the scan', () => {
     name: 'unit',
     targets: {},
     startedAt: new Date(0),
-    results: [{ scanner: 'wapiti', findings: [{ scanner: 'wapiti', rule: 'x', severity: 'low', title: 't', url: 'http://127.0.0.1/' }] }],
+    results: [
+      {
+        scanner: 'wapiti',
+        findings: [
+          {
+            scanner: 'wapiti',
+            rule: 'x',
+            severity: 'low',
+            title: 't',
+            url: 'http://127.0.0.1/',
+          },
+        ],
+      },
+    ],
   });
   assert.equal(summary.passed, true);
 });
 
 test('buildSummary - scanner error fails the scan', () => {
-  const summary = buildSummary({ name: 'unit', targets: {}, startedAt: new Date(0), results: [{ scanner: 'sqlmap', status: 'error', error: 'not installed' }] });
+  const summary = buildSummary({
+    name: 'unit',
+    targets: {},
+    startedAt: new Date(0),
+    results: [{ scanner: 'sqlmap', status: 'error', error: 'not installed' }],
+  });
   assert.equal(summary.passed, false);
 });
 
 test('buildSummary - unavailable audit does not fail the scan', () => {
-  const summary = buildSummary({ name: 'unit', targets: {}, startedAt: new Date(0), results: [{ scanner: 'npm-audit', status: 'unavailable', error: '405' }] });
+  const summary = buildSummary({
+    name: 'unit',
+    targets: {},
+    startedAt: new Date(0),
+    results: [{ scanner: 'npm-audit', status: 'unavailable', error: '405' }],
+  });
   assert.equal(summary.passed, true);
 });
 
 test('renderMarkdown - names a scanner that did not run', () => {
-  const summary = buildSummary({ name: 'unit', targets: {}, startedAt: new Date(0), results: [{ scanner: 'npm-audit', status: 'unavailable', error: '405' }] });
+  const summary = buildSummary({
+    name: 'unit',
+    targets: {},
+    startedAt: new Date(0),
+    results: [{ scanner: 'npm-audit', status: 'unavailable', error: '405' }],
+  });
   const markdown = renderMarkdown(summary);
   assert.match(markdown, /Not checked by this run/);
   assert.match(markdown, /- npm-audit did not run: 405/);
@@ -207,8 +391,26 @@ test('renderMarkdown - names a scanner that did not run', () => {
 });
 
 test('renderMarkdown - lists each finding once per title', () => {
-  const finding = { scanner: 'passive', rule: 'x', severity: 'medium', title: 'CSP missing', url: 'http://127.0.0.1/a' };
-  const summary = buildSummary({ name: 'unit', targets: {}, startedAt: new Date(0), results: [{ scanner: 'passive', findings: [finding, { ...finding, url: 'http://127.0.0.1/b' }] }] });
-  const rows = renderMarkdown(summary).split('\n').filter((line) => line.includes('CSP missing'));
+  const finding = {
+    scanner: 'passive',
+    rule: 'x',
+    severity: 'medium',
+    title: 'CSP missing',
+    url: 'http://127.0.0.1/a',
+  };
+  const summary = buildSummary({
+    name: 'unit',
+    targets: {},
+    startedAt: new Date(0),
+    results: [
+      {
+        scanner: 'passive',
+        findings: [finding, { ...finding, url: 'http://127.0.0.1/b' }],
+      },
+    ],
+  });
+  const rows = renderMarkdown(summary)
+    .split('\n')
+    .filter((line) => line.includes('CSP missing'));
   assert.equal(rows.length, 1);
 });

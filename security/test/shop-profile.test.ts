@@ -8,8 +8,16 @@ const STACK = {
   webUrl: 'http://127.0.0.1:8130',
   databaseName: 'scan_unit',
   bypassHeaders: { 'x-load-test-bypass': 'unit-token' },
-  catalog: { productId: '11111111-1111-4111-8111-111111111111', productSlug: 'lamp', categorySlug: 'lighting' },
-  customer: { email: 'scan@shop.test', accessToken: 'access', orderNumber: 'SO-0000001' },
+  catalog: {
+    productId: '11111111-1111-4111-8111-111111111111',
+    productSlug: 'lamp',
+    categorySlug: 'lighting',
+  },
+  customer: {
+    email: 'scan@shop.test',
+    accessToken: 'access',
+    orderNumber: 'SO-0000001',
+  },
   admin: { accessToken: 'admin-access' },
   sessionCookie: '__Host-shop_access=access',
 };
@@ -17,9 +25,12 @@ const STACK = {
 const targets = shopProfile(STACK, { root: '/', log: () => {} }).sqlmap.targets;
 
 test('shopProfile - storefront sqlmap targets run light', () => {
-  const storefront = targets.filter((target) => target.url.startsWith(STACK.webUrl));
+  const storefront = targets.filter((target) =>
+    target.url.startsWith(STACK.webUrl),
+  );
   assert.ok(storefront.length > 0);
-  for (const target of storefront) assert.equal(target.light, true, target.name);
+  for (const target of storefront)
+    assert.equal(target.light, true, target.name);
 });
 
 test('shopProfile - API sqlmap targets run deep', () => {
@@ -29,5 +40,10 @@ test('shopProfile - API sqlmap targets run deep', () => {
 });
 
 test('shopProfile - every sqlmap target sends the bypass header', () => {
-  for (const target of targets) assert.equal(target.headers['x-load-test-bypass'], 'unit-token', target.name);
+  for (const target of targets)
+    assert.equal(
+      target.headers['x-load-test-bypass'],
+      'unit-token',
+      target.name,
+    );
 });

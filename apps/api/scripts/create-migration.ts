@@ -12,7 +12,11 @@ import { join } from 'node:path';
 import pg from 'pg';
 
 import { applyMigrations, defaultMigrationsDir } from '../src/db/migrate.js';
-import { diffDatabaseToSchema, hasStatements, openSchemaEngine } from './schema-engine.js';
+import {
+  diffDatabaseToSchema,
+  hasStatements,
+  openSchemaEngine,
+} from './schema-engine.js';
 
 const NAME_PATTERN = /^[a-z0-9_]{1,60}$/;
 
@@ -51,7 +55,10 @@ async function diffAgainstScratchDatabase(serverUrl: string): Promise<string> {
       await engine.close();
     }
   } finally {
-    await runOnServer(serverUrl, `DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);
+    await runOnServer(
+      serverUrl,
+      `DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`,
+    );
   }
 }
 
@@ -78,21 +85,27 @@ async function main(): Promise<number> {
 
   const script = await diffAgainstScratchDatabase(serverUrl);
   if (!hasStatements(script)) {
-    process.stdout.write('schema.prisma matches the migrations: nothing to create\n');
+    process.stdout.write(
+      'schema.prisma matches the migrations: nothing to create\n',
+    );
     return 0;
   }
 
   const folder = join(defaultMigrationsDir, `${timestamp(new Date())}_${name}`);
   await mkdir(folder);
   await writeFile(join(folder, 'migration.sql'), script);
-  process.stdout.write(`Created ${join(folder, 'migration.sql')}:\n\n${script}\n`);
+  process.stdout.write(
+    `Created ${join(folder, 'migration.sql')}:\n\n${script}\n`,
+  );
   return 0;
 }
 
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

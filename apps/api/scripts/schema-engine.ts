@@ -41,8 +41,9 @@ function initializeWasm(): void {
       this.message = message;
     },
   };
-  (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown })
-    .PRISMA_WASM_PANIC_REGISTRY ??= registry;
+  (
+    globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown }
+  ).PRISMA_WASM_PANIC_REGISTRY ??= registry;
 
   const wasmUrl = new URL(
     'schema_engine_bg.wasm',
@@ -68,7 +69,9 @@ const TEXT_OID = 25;
 // which is what the engine expects.
 function createIntrospectionPool(databaseUrl: string): pg.Pool {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<pg.QueryResult>;
+  const query = pool.query.bind(pool) as (
+    ...args: unknown[]
+  ) => Promise<pg.QueryResult>;
 
   (pool as unknown as { query: typeof query }).query = async (...args) => {
     const result = await query(...args);

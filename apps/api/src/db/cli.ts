@@ -9,7 +9,10 @@ import { z } from 'zod';
 
 import { ConfigError, loadConfig, type AppConfig } from '../config.js';
 import { createPrismaClient } from './client.js';
-import { EmbeddedDatabaseInUseError, startEmbeddedPostgres } from './embedded.js';
+import {
+  EmbeddedDatabaseInUseError,
+  startEmbeddedPostgres,
+} from './embedded.js';
 import { applyMigrations } from './migrate.js';
 import { readPassword } from './read-password.js';
 import { seedDatabase } from './seed.js';
@@ -44,7 +47,9 @@ async function withDatabase<T>(
     server = await startEmbeddedPostgres({ dataDir, port });
   } catch (error) {
     if (!(error instanceof EmbeddedDatabaseInUseError)) throw error;
-    log(`The embedded database is served by process ${error.ownerPid}: using port ${port}`);
+    log(
+      `The embedded database is served by process ${error.ownerPid}: using port ${port}`,
+    );
     return task(`postgres://postgres@127.0.0.1:${port}/postgres`, true);
   }
 
@@ -59,7 +64,11 @@ async function withDatabase<T>(
 async function migrateCommand(config: AppConfig): Promise<void> {
   await withDatabase(config, async (databaseUrl) => {
     const { applied } = await applyMigrations(databaseUrl, log);
-    log(applied.length === 0 ? 'No pending migrations' : `Applied ${applied.length} migration(s)`);
+    log(
+      applied.length === 0
+        ? 'No pending migrations'
+        : `Applied ${applied.length} migration(s)`,
+    );
   });
 }
 
@@ -74,9 +83,13 @@ async function seedCommand(config: AppConfig): Promise<void> {
       const result = await seedDatabase(prisma, {
         withDevAccounts: config.nodeEnv !== 'production',
       });
-      log(`Seeded ${result.categories} categories and ${result.products} products`);
+      log(
+        `Seeded ${result.categories} categories and ${result.products} products`,
+      );
       for (const account of result.accounts) {
-        log(`  ${account.role.padEnd(8)} ${account.email}  ${account.password}`);
+        log(
+          `  ${account.role.padEnd(8)} ${account.email}  ${account.password}`,
+        );
       }
     } finally {
       await prisma.$disconnect();
@@ -92,7 +105,10 @@ function checkPassword(password: string): string | undefined {
   return undefined;
 }
 
-async function adminCreateCommand(config: AppConfig, args: string[]): Promise<void> {
+async function adminCreateCommand(
+  config: AppConfig,
+  args: string[],
+): Promise<void> {
   const { values } = parseArgs({
     args,
     options: { email: { type: 'string' }, name: { type: 'string' } },
@@ -111,13 +127,19 @@ async function adminCreateCommand(config: AppConfig, args: string[]): Promise<vo
   await withDatabase(config, async (databaseUrl) => {
     const prisma = createPrismaClient(databaseUrl, { poolSize: 1 });
     try {
-      const existing = await prisma.user.findUnique({ where: { email: email.data } });
+      const existing = await prisma.user.findUnique({
+        where: { email: email.data },
+      });
       await prisma.user.upsert({
         where: { email: email.data },
         create: { email: email.data, name, role: 'admin', passwordHash },
         update: { role: 'admin', active: true, passwordHash },
       });
-      log(existing ? `Promoted ${email.data} to admin and set the password` : `Created admin ${email.data}`);
+      log(
+        existing
+          ? `Promoted ${email.data} to admin and set the password`
+          : `Created admin ${email.data}`,
+      );
     } finally {
       await prisma.$disconnect();
     }
@@ -154,7 +176,9 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`${error.message}\n`);
       process.exit(2);
     }
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     if (error instanceof Error && error.cause) {
       process.stderr.write(`Caused by: ${String(error.cause)}\n`);
     }

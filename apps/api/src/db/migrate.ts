@@ -188,7 +188,9 @@ export async function applyMigrations(
     const known = new Set(migrations.map((migration) => migration.name));
     for (const row of appliedRows) {
       if (!known.has(row.migration_name)) {
-        log(`migration ${row.migration_name} is in the database but not on disk`);
+        log(
+          `migration ${row.migration_name} is in the database but not on disk`,
+        );
       }
     }
 

@@ -21,9 +21,11 @@ function readFromTerminal(prompt: string): Promise<string> {
 
     const onData = (chunk: string) => {
       for (const char of chunk) {
-        if (char === '\r' || char === '\n' || char === '\u0004') return finish();
+        if (char === '\r' || char === '\n' || char === '\u0004')
+          return finish();
         if (char === '\u0003') return finish(new Error('Cancelled'));
-        if (char === '\u007f' || char === '\b') password = password.slice(0, -1);
+        if (char === '\u007f' || char === '\b')
+          password = password.slice(0, -1);
         else password += char;
       }
     };

@@ -5,7 +5,10 @@ import { readFile } from 'node:fs/promises';
 
 import bcrypt from 'bcrypt';
 
-import type { PrismaClient, ProductStatus } from '../generated/prisma/client.js';
+import type {
+  PrismaClient,
+  ProductStatus,
+} from '../generated/prisma/client.js';
 
 const seedDataDir = new URL('../../prisma/seed-data/', import.meta.url);
 
@@ -156,7 +159,11 @@ async function seedDevAccounts(prisma: PrismaClient): Promise<SeedAccount[]> {
     });
   }
 
-  return DEV_ACCOUNTS.map(({ email, password, role }) => ({ email, password, role }));
+  return DEV_ACCOUNTS.map(({ email, password, role }) => ({
+    email,
+    password,
+    role,
+  }));
 }
 
 /**

@@ -61,7 +61,11 @@ declare module 'fastify' {
 // seconds and must keep responding while a client is being limited.
 // Product images are static files served from memory, and a product list
 // shows a dozen of them, so counting them would spend a shopper's budget.
-const UNLIMITED_ROUTES = new Set(['/health', '/ready', '/api/images/products/:file']);
+const UNLIMITED_ROUTES = new Set([
+  '/health',
+  '/ready',
+  '/api/images/products/:file',
+]);
 
 function policyFor(request: FastifyRequest): PolicyName {
   if (request.method !== 'POST') {
@@ -98,7 +102,7 @@ function isPlainIP(value: string): boolean {
  * addresses become IPv4, and IPv6 addresses are grouped by /64 prefix
  * (`normalizeIP` of @fastify/rate-limit).
  */
-function createClientAddress(app: FastifyInstance): ClientAddress {
+function createClientAddress(): ClientAddress {
   let invalidAddressLogged = false;
 
   return (request) => {
@@ -118,7 +122,9 @@ function createClientAddress(app: FastifyInstance): ClientAddress {
 
     const socketAddress = request.socket.remoteAddress ?? 'unknown';
 
-    return isPlainIP(socketAddress) ? normalizeIP(socketAddress) : socketAddress;
+    return isPlainIP(socketAddress)
+      ? normalizeIP(socketAddress)
+      : socketAddress;
   };
 }
 
@@ -132,7 +138,9 @@ async function generalKey(
   request: FastifyRequest,
   clientAddress: ClientAddress,
 ): Promise<string> {
-  const token = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  const token = /^Bearer (\S+)$/i.exec(
+    request.headers.authorization ?? '',
+  )?.[1];
 
   if (token !== undefined) {
     try {
@@ -232,7 +240,7 @@ async function rateLimitPlugin(
 ): Promise<void> {
   // The redis plugin already warns once when REDIS_URL is unset, and its
   // message covers these counters too.
-  const clientAddress = createClientAddress(app);
+  const clientAddress = createClientAddress();
   const limiters: Record<PolicyName, Limiter> = {
     login: createLimiter(options.redis, 'login', RATE_LIMIT_POLICIES.login),
     register: createLimiter(
@@ -240,7 +248,11 @@ async function rateLimitPlugin(
       'register',
       RATE_LIMIT_POLICIES.register,
     ),
-    general: createLimiter(options.redis, 'general', RATE_LIMIT_POLICIES.general),
+    general: createLimiter(
+      options.redis,
+      'general',
+      RATE_LIMIT_POLICIES.general,
+    ),
   };
   const isBypass = createBypassCheck(options.bypassToken);
   app.decorateRequest('rateLimitBypassed', false);

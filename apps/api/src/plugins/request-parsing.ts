@@ -108,7 +108,10 @@ function collectStringProblems(
     for (const [key, item] of Object.entries(value)) {
       const keyMessage = stringProblem(key);
       if (keyMessage !== null) {
-        details.push({ path, message: `A field name is invalid. ${keyMessage}` });
+        details.push({
+          path,
+          message: `A field name is invalid. ${keyMessage}`,
+        });
         continue;
       }
       collectStringProblems(item, `${path}.${key}`, details);

@@ -64,7 +64,10 @@ test('drift check - detects an added field', { skip }, async () => {
     ),
   );
 
-  assert.match(script, /ALTER TABLE "products" ADD COLUMN\s+"weight_grams" INTEGER/);
+  assert.match(
+    script,
+    /ALTER TABLE "products" ADD COLUMN\s+"weight_grams" INTEGER/,
+  );
 });
 
 test('drift check - detects a changed type', { skip }, async () => {
@@ -89,31 +92,39 @@ test('drift check - detects a missing index', { skip }, async () => {
   assert.match(script, /CREATE INDEX "products_stock_idx"/);
 });
 
-test('migration history - prisma engine accepts runner records', { skip }, async () => {
-  const migrations = await readMigrations();
-  const diagnosis = await diagnoseMigrationHistory(
-    engine,
-    defaultMigrationsDir,
-    migrations,
-  );
+test(
+  'migration history - prisma engine accepts runner records',
+  { skip },
+  async () => {
+    const migrations = await readMigrations();
+    const diagnosis = await diagnoseMigrationHistory(
+      engine,
+      defaultMigrationsDir,
+      migrations,
+    );
 
-  assert.equal(diagnosis.hasMigrationsTable, true);
-  assert.deepEqual(diagnosis.editedMigrationNames, []);
-  assert.deepEqual(diagnosis.failedMigrationNames, []);
-  assert.equal(diagnosis.history, null);
-});
+    assert.equal(diagnosis.hasMigrationsTable, true);
+    assert.deepEqual(diagnosis.editedMigrationNames, []);
+    assert.deepEqual(diagnosis.failedMigrationNames, []);
+    assert.equal(diagnosis.history, null);
+  },
+);
 
-test('migration history - prisma engine sees an edited file', { skip }, async () => {
-  const migrations = await readMigrations();
-  const [first, ...rest] = migrations;
-  assert.ok(first, 'at least one migration exists');
+test(
+  'migration history - prisma engine sees an edited file',
+  { skip },
+  async () => {
+    const migrations = await readMigrations();
+    const [first, ...rest] = migrations;
+    assert.ok(first, 'at least one migration exists');
 
-  const edited = [{ ...first, sql: `${first.sql}\n-- edited\n` }, ...rest];
-  const diagnosis = await diagnoseMigrationHistory(
-    engine,
-    defaultMigrationsDir,
-    edited,
-  );
+    const edited = [{ ...first, sql: `${first.sql}\n-- edited\n` }, ...rest];
+    const diagnosis = await diagnoseMigrationHistory(
+      engine,
+      defaultMigrationsDir,
+      edited,
+    );
 
-  assert.deepEqual(diagnosis.editedMigrationNames, [first.name]);
-});
+    assert.deepEqual(diagnosis.editedMigrationNames, [first.name]);
+  },
+);

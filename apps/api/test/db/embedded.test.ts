@@ -23,7 +23,10 @@ after(async () => {
   await rm(parentDir, { recursive: true, force: true });
 });
 
-async function withClient<T>(url: string, task: (client: pg.Client) => Promise<T>): Promise<T> {
+async function withClient<T>(
+  url: string,
+  task: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -38,7 +41,10 @@ test('embedded postgres - data survives a restart', async () => {
 
   const first = await startEmbeddedPostgres({ dataDir, port: 0 });
   try {
-    assert.match(first.url, /^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);
+    assert.match(
+      first.url,
+      /^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/,
+    );
     await withClient(first.url, async (client) => {
       await client.query('CREATE TABLE notes (body TEXT NOT NULL)');
       await client.query('INSERT INTO notes VALUES ($1)', ['kept']);
@@ -66,12 +72,17 @@ test('embedded postgres - data survives a restart', async () => {
 
 test('embedded postgres - serves ten clients with extensions', async () => {
   const server = await startEmbeddedPostgres({ dataDir: 'memory://', port: 0 });
-  const clients = Array.from({ length: 10 }, () => new pg.Client({ connectionString: server.url }));
+  const clients = Array.from(
+    { length: 10 },
+    () => new pg.Client({ connectionString: server.url }),
+  );
   try {
     await Promise.all(clients.map((client) => client.connect()));
 
     const results = await Promise.all(
-      clients.map((client, index) => client.query<{ value: number }>('SELECT $1::int AS value', [index])),
+      clients.map((client, index) =>
+        client.query<{ value: number }>('SELECT $1::int AS value', [index]),
+      ),
     );
     assert.deepEqual(
       results.map((result) => result.rows[0]?.value),
@@ -103,7 +114,9 @@ test('embedded postgres - prisma transactions keep stock consistent', async () =
   const prisma = createPrismaClient(server.url, { poolSize: 10 });
   try {
     await applyMigrations(server.url);
-    const category = await prisma.category.create({ data: { slug: 'audio', name: 'Audio' } });
+    const category = await prisma.category.create({
+      data: { slug: 'audio', name: 'Audio' },
+    });
     const product = await prisma.product.create({
       data: {
         sku: 'HP-1',
@@ -129,14 +142,23 @@ test('embedded postgres - prisma transactions keep stock consistent', async () =
       ),
     );
     const reads = await Promise.all(
-      Array.from({ length: 20 }, () => prisma.product.findUnique({ where: { id: product.id } })),
+      Array.from({ length: 20 }, () =>
+        prisma.product.findUnique({ where: { id: product.id } }),
+      ),
     );
 
-    const succeeded = attempts.filter((attempt) => attempt.status === 'fulfilled').length;
+    const succeeded = attempts.filter(
+      (attempt) => attempt.status === 'fulfilled',
+    ).length;
     assert.equal(succeeded, 5);
-    const final = await prisma.product.findUniqueOrThrow({ where: { id: product.id } });
+    const final = await prisma.product.findUniqueOrThrow({
+      where: { id: product.id },
+    });
     assert.equal(final.stock, 0);
-    assert.ok(reads.every((row) => row?.id === product.id), 'parallel reads return the product');
+    assert.ok(
+      reads.every((row) => row?.id === product.id),
+      'parallel reads return the product',
+    );
   } finally {
     await prisma.$disconnect();
     await server.stop();

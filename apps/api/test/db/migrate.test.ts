@@ -90,7 +90,9 @@ test('migrate - records Prisma checksums', async () => {
   await applyMigrations(url);
   const [first] = await readMigrations();
   assert.ok(first);
-  const bytes = await readFile(join(defaultMigrationsDir, first.name, 'migration.sql'));
+  const bytes = await readFile(
+    join(defaultMigrationsDir, first.name, 'migration.sql'),
+  );
 
   const rows = await query<{
     migration_name: string;
@@ -132,7 +134,8 @@ test('migrate - rejects an edited applied migration', async () => {
   await assert.rejects(
     applyMigrations(url, undefined, { migrationsDir: dir }),
     (error: unknown) =>
-      error instanceof MigrationError && /was changed after it was applied/.test(error.message),
+      error instanceof MigrationError &&
+      /was changed after it was applied/.test(error.message),
   );
   const sneaky = await query(
     url,
@@ -153,7 +156,8 @@ test('migrate - failed migration leaves no record', async () => {
   await assert.rejects(
     applyMigrations(url, undefined, { migrationsDir: dir }),
     (error: unknown) =>
-      error instanceof MigrationError && /29991231000000_broken failed/.test(error.message),
+      error instanceof MigrationError &&
+      /29991231000000_broken failed/.test(error.message),
   );
   const records = await query<{ migration_name: string }>(
     url,
@@ -180,7 +184,10 @@ test('migrate - concurrent runners apply each migration once', async () => {
     applyMigrations(url),
   ]);
 
-  const appliedCount = results.reduce((sum, result) => sum + result.applied.length, 0);
+  const appliedCount = results.reduce(
+    (sum, result) => sum + result.applied.length,
+    0,
+  );
   assert.equal(appliedCount, migrations.length);
   const rows = await query(url, 'SELECT id FROM "_prisma_migrations"');
   assert.equal(rows.length, migrations.length);

@@ -51,17 +51,26 @@ test('seed - second run adds no rows', async () => {
 });
 
 test('seed - second run keeps changed stock', async () => {
-  const product = await prisma.product.findFirstOrThrow({ where: { status: 'active' } });
-  await prisma.product.update({ where: { id: product.id }, data: { stock: 3 } });
+  const product = await prisma.product.findFirstOrThrow({
+    where: { status: 'active' },
+  });
+  await prisma.product.update({
+    where: { id: product.id },
+    data: { stock: 3 },
+  });
 
   await seedDatabase(prisma, { withDevAccounts: false });
 
-  const after = await prisma.product.findUniqueOrThrow({ where: { id: product.id } });
+  const after = await prisma.product.findUniqueOrThrow({
+    where: { id: product.id },
+  });
   assert.equal(after.stock, 3);
 });
 
 test('seed - categories form two levels', async () => {
-  const categories = await prisma.category.findMany({ include: { parent: true } });
+  const categories = await prisma.category.findMany({
+    include: { parent: true },
+  });
   const topLevel = categories.filter((category) => category.parentId === null);
   const children = categories.filter((category) => category.parentId !== null);
 
@@ -77,8 +86,12 @@ test('seed - categories form two levels', async () => {
 test('seed - catalog has active, draft, archived, featured products', async () => {
   const active = await prisma.product.count({ where: { status: 'active' } });
   const drafts = await prisma.product.count({ where: { status: 'draft' } });
-  const archived = await prisma.product.count({ where: { status: 'archived' } });
-  const featured = await prisma.product.count({ where: { status: 'active', featured: true } });
+  const archived = await prisma.product.count({
+    where: { status: 'archived' },
+  });
+  const featured = await prisma.product.count({
+    where: { status: 'active', featured: true },
+  });
 
   assert.ok(active >= 60, `${active} active products`);
   assert.ok(drafts >= 1, `${drafts} drafts`);
@@ -90,13 +103,19 @@ test('seed - products have valid prices, stock and images', async () => {
   const products = await prisma.product.findMany();
 
   for (const product of products) {
-    assert.ok(Number.isInteger(product.priceCents), `${product.sku} price is whole cents`);
+    assert.ok(
+      Number.isInteger(product.priceCents),
+      `${product.sku} price is whole cents`,
+    );
     assert.ok(product.priceCents > 0, `${product.sku} price is positive`);
     assert.ok(product.stock >= 0, product.sku);
     assert.equal(product.currency, 'EUR', product.sku);
     assert.ok(product.description.length >= 20, `${product.sku} description`);
     if (product.compareAtPriceCents !== null) {
-      assert.ok(product.compareAtPriceCents > product.priceCents, `${product.sku} compare-at price`);
+      assert.ok(
+        product.compareAtPriceCents > product.priceCents,
+        `${product.sku} compare-at price`,
+      );
     }
     assert.ok(product.images.length >= 1, `${product.sku} has an image`);
     for (const image of product.images) {
@@ -114,10 +133,18 @@ test('seed - dev accounts log in with printed passwords', async () => {
   assert.deepEqual(roles, ['admin', 'customer']);
 
   for (const account of second.accounts) {
-    const user = await prisma.user.findUniqueOrThrow({ where: { email: account.email } });
+    const user = await prisma.user.findUniqueOrThrow({
+      where: { email: account.email },
+    });
     assert.equal(user.role, account.role);
-    assert.ok(Buffer.byteLength(account.password) >= 12, `${account.email} password length`);
+    assert.ok(
+      Buffer.byteLength(account.password) >= 12,
+      `${account.email} password length`,
+    );
     assert.equal(bcrypt.getRounds(user.passwordHash), 12);
-    assert.equal(await bcrypt.compare(account.password, user.passwordHash), true);
+    assert.equal(
+      await bcrypt.compare(account.password, user.passwordHash),
+      true,
+    );
   }
 });

@@ -35,10 +35,14 @@ async function templateName(): Promise<string> {
   return `shop_test_template_${hash.digest('hex').slice(0, 16)}`;
 }
 
-async function databaseExists(client: pg.Client, name: string): Promise<boolean> {
-  const result = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
-    name,
-  ]);
+async function databaseExists(
+  client: pg.Client,
+  name: string,
+): Promise<boolean> {
+  const result = await client.query(
+    'SELECT 1 FROM pg_database WHERE datname = $1',
+    [name],
+  );
   return result.rowCount === 1;
 }
 
@@ -85,7 +89,9 @@ async function createOnServer(
       `CREATE DATABASE ${client.escapeIdentifier(name)} TEMPLATE ${client.escapeIdentifier(template)}`,
     );
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [TEMPLATE_LOCK_KEY]).catch(() => {});
+    await client
+      .query('SELECT pg_advisory_unlock($1)', [TEMPLATE_LOCK_KEY])
+      .catch(() => {});
     await client.end();
   }
 

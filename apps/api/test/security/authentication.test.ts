@@ -42,7 +42,10 @@ after(async () => {
   await testApp.close();
 });
 
-function login(email: string, password: string): Promise<LightMyRequestResponse> {
+function login(
+  email: string,
+  password: string,
+): Promise<LightMyRequestResponse> {
   return app.inject({
     method: 'POST',
     url: '/api/auth/login',
@@ -82,10 +85,16 @@ describe('account lockout', () => {
   test('account lockout - fifty parallel guesses reach bcrypt five times', async () => {
     const target = await createAccount(app);
     const responses = await Promise.all(
-      Array.from({ length: 50 }, (_, index) => login(target.email, `guess-${index}-password`)),
+      Array.from({ length: 50 }, (_, index) =>
+        login(target.email, `guess-${index}-password`),
+      ),
     );
-    const compared = responses.filter((response) => response.statusCode === 401).length;
-    const limited = responses.filter((response) => response.statusCode === 429).length;
+    const compared = responses.filter(
+      (response) => response.statusCode === 401,
+    ).length;
+    const limited = responses.filter(
+      (response) => response.statusCode === 429,
+    ).length;
 
     assert.equal(compared, LOGIN_ATTEMPTS_PER_ACCOUNT);
     assert.equal(limited, 50 - LOGIN_ATTEMPTS_PER_ACCOUNT);
@@ -121,7 +130,10 @@ describe('account lockout', () => {
 describe('demoted admin', () => {
   test('demoted admin - old token loses admin access at once', async () => {
     const admin = await createAccount(app);
-    await app.prisma.user.update({ where: { id: admin.id }, data: { role: 'admin' } });
+    await app.prisma.user.update({
+      where: { id: admin.id },
+      data: { role: 'admin' },
+    });
     const signedIn = await login(admin.email, admin.password);
     const token = (signedIn.json() as { accessToken: string }).accessToken;
     const request = () =>
@@ -132,7 +144,10 @@ describe('demoted admin', () => {
       });
 
     const beforeDemotion = await request();
-    await app.prisma.user.update({ where: { id: admin.id }, data: { role: 'customer' } });
+    await app.prisma.user.update({
+      where: { id: admin.id },
+      data: { role: 'customer' },
+    });
     const afterDemotion = await request();
 
     assert.equal(beforeDemotion.statusCode, 200);
@@ -141,10 +156,16 @@ describe('demoted admin', () => {
 
   test('demoted admin - disabled admin is rejected', async () => {
     const admin = await createAccount(app);
-    await app.prisma.user.update({ where: { id: admin.id }, data: { role: 'admin' } });
+    await app.prisma.user.update({
+      where: { id: admin.id },
+      data: { role: 'admin' },
+    });
     const signedIn = await login(admin.email, admin.password);
     const token = (signedIn.json() as { accessToken: string }).accessToken;
-    await app.prisma.user.update({ where: { id: admin.id }, data: { active: false } });
+    await app.prisma.user.update({
+      where: { id: admin.id },
+      data: { active: false },
+    });
 
     const response = await app.inject({
       method: 'GET',
@@ -175,9 +196,17 @@ describe('token rejection', () => {
   }
 
   function unsigned(): string {
-    const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const encode = (value: object) =>
+      Buffer.from(JSON.stringify(value)).toString('base64url');
     const now = Math.floor(Date.now() / 1000);
-    const payload = { sub: userId, role: 'admin', iss: issuer, aud: audience, iat: now, exp: now + 300 };
+    const payload = {
+      sub: userId,
+      role: 'admin',
+      iss: issuer,
+      aud: audience,
+      iat: now,
+      exp: now + 300,
+    };
 
     return `${encode({ alg: 'none', typ: 'JWT' })}.${encode(payload)}.`;
   }
@@ -187,11 +216,18 @@ describe('token rejection', () => {
     // A non-empty third part, so the header passes the Bearer pattern and
     // the token reaches the algorithm check.
     'alg none': async () => `${unsigned()}x`,
-    'HS512 instead of HS256': () => claims().setProtectedHeader({ alg: 'HS512' }).sign(secret),
+    'HS512 instead of HS256': () =>
+      claims().setProtectedHeader({ alg: 'HS512' }).sign(secret),
     'wrong issuer': () =>
-      claims().setIssuer('someone-else').setProtectedHeader({ alg: 'HS256' }).sign(secret),
+      claims()
+        .setIssuer('someone-else')
+        .setProtectedHeader({ alg: 'HS256' })
+        .sign(secret),
     'wrong audience': () =>
-      claims().setAudience('another-api').setProtectedHeader({ alg: 'HS256' }).sign(secret),
+      claims()
+        .setAudience('another-api')
+        .setProtectedHeader({ alg: 'HS256' })
+        .sign(secret),
     expired: () =>
       claims()
         .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
@@ -220,7 +256,9 @@ describe('token rejection', () => {
   }
 
   test('token rejection - valid token is accepted', async () => {
-    const token = await claims().setProtectedHeader({ alg: 'HS256' }).sign(secret);
+    const token = await claims()
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(secret);
     const response = await app.inject({
       method: 'GET',
       url: '/api/auth/me',
@@ -250,7 +288,9 @@ describe('account lockout with the bypass token', () => {
           }),
         ),
       );
-      const signedIn = responses.filter((response) => response.statusCode === 200).length;
+      const signedIn = responses.filter(
+        (response) => response.statusCode === 200,
+      ).length;
 
       assert.equal(signedIn, 20);
     } finally {

@@ -3,7 +3,12 @@ import { after, before, describe, test } from 'node:test';
 
 import type { FastifyInstance } from 'fastify';
 
-import { createAccount, startSecurityApp, type SecurityTestApp, type TestAccount } from './support.js';
+import {
+  createAccount,
+  startSecurityApp,
+  type SecurityTestApp,
+  type TestAccount,
+} from './support.js';
 
 let testApp: SecurityTestApp;
 let app: FastifyInstance;
@@ -69,7 +74,10 @@ describe('cache control', () => {
   });
 
   test('cache control - errors are no-store', async () => {
-    const response = await app.inject({ method: 'GET', url: '/api/products/no-such-product' });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/api/products/no-such-product',
+    });
 
     assert.equal(response.statusCode, 404);
     assert.equal(response.headers['cache-control'], 'no-store');

@@ -36,10 +36,18 @@ before(async () => {
   const json = { 'content-type': 'application/json' };
 
   responses.set('200', await app.inject({ method: 'GET', url: '/health' }));
-  responses.set('404', await app.inject({ method: 'GET', url: '/api/no-such-route' }));
+  responses.set(
+    '404',
+    await app.inject({ method: 'GET', url: '/api/no-such-route' }),
+  );
   responses.set(
     '400',
-    await app.inject({ method: 'POST', url: '/api/auth/login', headers: json, payload: '{}' }),
+    await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: json,
+      payload: '{}',
+    }),
   );
   responses.set(
     '400 malformed url',
@@ -63,7 +71,10 @@ before(async () => {
       payload: 'email=a',
     }),
   );
-  responses.set('500', await app.inject({ method: 'GET', url: '/test/failure' }));
+  responses.set(
+    '500',
+    await app.inject({ method: 'GET', url: '/test/failure' }),
+  );
   responses.set(
     '200 cross-origin',
     await app.inject({
@@ -74,7 +85,11 @@ before(async () => {
   );
 
   let limited: LightMyRequestResponse | undefined;
-  for (let attempt = 0; attempt < 10 && limited?.statusCode !== 429; attempt++) {
+  for (
+    let attempt = 0;
+    attempt < 10 && limited?.statusCode !== 429;
+    attempt++
+  ) {
     limited = await app.inject({
       method: 'POST',
       url: '/api/auth/login',
@@ -128,7 +143,10 @@ describe('security headers', () => {
   });
 
   test('security headers - CSP has no unsafe-inline', () => {
-    assert.doesNotMatch(EXPECTED_HEADERS['content-security-policy'] ?? '', /unsafe/);
+    assert.doesNotMatch(
+      EXPECTED_HEADERS['content-security-policy'] ?? '',
+      /unsafe/,
+    );
   });
 
   test('security headers - errors use the standard body', () => {
@@ -137,7 +155,9 @@ describe('security headers', () => {
         continue;
       }
 
-      const body = response.json() as { error?: { code?: unknown; requestId?: unknown } };
+      const body = response.json() as {
+        error?: { code?: unknown; requestId?: unknown };
+      };
       assert.equal(typeof body.error?.code, 'string', label);
       assert.equal(typeof body.error?.requestId, 'string', label);
     }

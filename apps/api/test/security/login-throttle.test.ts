@@ -66,8 +66,14 @@ for (const [storeName, create] of stores) {
 
       assert.equal(locked.allowed, false);
       const retryAfter = locked.allowed ? 0 : locked.retryAfterSeconds;
-      assert.ok(retryAfter > ACCOUNT_LOCK_SECONDS - 5, `retry after ${retryAfter}s`);
-      assert.ok(retryAfter <= ACCOUNT_LOCK_SECONDS, `retry after ${retryAfter}s`);
+      assert.ok(
+        retryAfter > ACCOUNT_LOCK_SECONDS - 5,
+        `retry after ${retryAfter}s`,
+      );
+      assert.ok(
+        retryAfter <= ACCOUNT_LOCK_SECONDS,
+        `retry after ${retryAfter}s`,
+      );
     });
 
     test('login throttle - email casing shares one counter', async () => {
@@ -77,7 +83,9 @@ for (const [storeName, create] of stores) {
       for (let attempt = 1; attempt <= LOGIN_ATTEMPTS_PER_ACCOUNT; attempt++) {
         await throttle.consume(`${local}@example.com`);
       }
-      const result = await throttle.consume(` ${local.toUpperCase()}@EXAMPLE.COM`);
+      const result = await throttle.consume(
+        ` ${local.toUpperCase()}@EXAMPLE.COM`,
+      );
 
       assert.equal(result.allowed, false);
     });

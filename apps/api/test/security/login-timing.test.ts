@@ -75,7 +75,9 @@ function median(values: number[]): number {
 before(async () => {
   // The production cost: at a lower cost the database lookup, not bcrypt,
   // would dominate and hide a missing dummy comparison.
-  testApp = await startSecurityApp({ env: { BCRYPT_COST: '12', TRUST_PROXY_HOPS: '1' } });
+  testApp = await startSecurityApp({
+    env: { BCRYPT_COST: '12', TRUST_PROXY_HOPS: '1' },
+  });
   active = await createAccount(testApp.app);
   disabled = await createAccount(testApp.app);
   await testApp.app.prisma.user.update({

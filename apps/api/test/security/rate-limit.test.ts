@@ -6,7 +6,11 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { createAccount, startSecurityApp, type SecurityTestApp } from './support.js';
+import {
+  createAccount,
+  startSecurityApp,
+  type SecurityTestApp,
+} from './support.js';
 
 const BYPASS_TOKEN = randomBytes(32).toString('base64url');
 
@@ -133,7 +137,11 @@ describe('register rate limit', () => {
 describe('general rate limit', () => {
   test('general rate limit - 101st request in a minute is 429', async () => {
     const codes = await statuses(101, () =>
-      app.inject({ method: 'GET', url: '/api/categories', remoteAddress: '203.0.113.30' }),
+      app.inject({
+        method: 'GET',
+        url: '/api/categories',
+        remoteAddress: '203.0.113.30',
+      }),
     );
 
     assert.ok(!codes.slice(0, 100).includes(429), 'first 100 pass');
@@ -142,7 +150,11 @@ describe('general rate limit', () => {
 
   test('general rate limit - unknown routes count too', async () => {
     const codes = await statuses(101, () =>
-      app.inject({ method: 'GET', url: '/api/missing', remoteAddress: '203.0.113.31' }),
+      app.inject({
+        method: 'GET',
+        url: '/api/missing',
+        remoteAddress: '203.0.113.31',
+      }),
     );
 
     assert.equal(codes[100], 429);
@@ -151,7 +163,11 @@ describe('general rate limit', () => {
   test('general rate limit - signed-in user has an own budget', async () => {
     const account = await createAccount(app);
     await statuses(101, () =>
-      app.inject({ method: 'GET', url: '/api/categories', remoteAddress: '203.0.113.32' }),
+      app.inject({
+        method: 'GET',
+        url: '/api/categories',
+        remoteAddress: '203.0.113.32',
+      }),
     );
     const signedIn = await app.inject({
       method: 'GET',
@@ -166,7 +182,11 @@ describe('general rate limit', () => {
 
   test('general rate limit - forged token counts against the address', async () => {
     await statuses(100, () =>
-      app.inject({ method: 'GET', url: '/api/categories', remoteAddress: '203.0.113.33' }),
+      app.inject({
+        method: 'GET',
+        url: '/api/categories',
+        remoteAddress: '203.0.113.33',
+      }),
     );
     const forged = await app.inject({
       method: 'GET',
@@ -180,7 +200,11 @@ describe('general rate limit', () => {
 
   test('general rate limit - probes are not limited', async () => {
     const codes = await statuses(105, () =>
-      app.inject({ method: 'GET', url: '/health', remoteAddress: '203.0.113.34' }),
+      app.inject({
+        method: 'GET',
+        url: '/health',
+        remoteAddress: '203.0.113.34',
+      }),
     );
 
     assert.ok(!codes.includes(429));
@@ -195,7 +219,10 @@ describe('general rate limit', () => {
       }),
     );
 
-    assert.ok(!codes.includes(429), `statuses ${[...new Set(codes)].join(',')}`);
+    assert.ok(
+      !codes.includes(429),
+      `statuses ${[...new Set(codes)].join(',')}`,
+    );
     assert.equal(codes[149], 200);
   });
 });
@@ -219,18 +246,26 @@ describe('rate limit bypass', () => {
 
   test('rate limit bypass - each use is logged', async () => {
     const before = testApp.logs.events('rate_limit_bypass_used').length;
-    await statuses(3, () => login(app, '203.0.113.42', { 'x-load-test-bypass': BYPASS_TOKEN }));
-    const logged = testApp.logs.events('rate_limit_bypass_used').length - before;
+    await statuses(3, () =>
+      login(app, '203.0.113.42', { 'x-load-test-bypass': BYPASS_TOKEN }),
+    );
+    const logged =
+      testApp.logs.events('rate_limit_bypass_used').length - before;
 
     assert.equal(logged, 3);
   });
 
   test('rate limit bypass - off without a configured token', async () => {
-    const plain = await startSecurityApp({ database, env: { BCRYPT_COST: '4' } });
+    const plain = await startSecurityApp({
+      database,
+      env: { BCRYPT_COST: '4' },
+    });
 
     try {
       const codes = await statuses(6, () =>
-        login(plain.app, '203.0.113.43', { 'x-load-test-bypass': BYPASS_TOKEN }),
+        login(plain.app, '203.0.113.43', {
+          'x-load-test-bypass': BYPASS_TOKEN,
+        }),
       );
       assert.equal(codes[5], 429);
     } finally {
@@ -242,19 +277,29 @@ describe('rate limit bypass', () => {
 describe('rate limit configuration', () => {
   test('rate limit configuration - short bypass token stops startup', () => {
     assert.throws(
-      () => loadConfig({ NODE_ENV: 'test', RATE_LIMIT_BYPASS_TOKEN: 'x'.repeat(31) }),
+      () =>
+        loadConfig({
+          NODE_ENV: 'test',
+          RATE_LIMIT_BYPASS_TOKEN: 'x'.repeat(31),
+        }),
       ConfigError,
     );
   });
 
   test('rate limit configuration - trust proxy true is rejected', () => {
-    assert.throws(() => loadConfig({ NODE_ENV: 'test', TRUST_PROXY_HOPS: 'true' }), ConfigError);
+    assert.throws(
+      () => loadConfig({ NODE_ENV: 'test', TRUST_PROXY_HOPS: 'true' }),
+      ConfigError,
+    );
   });
 });
 
 describe('rate limit behind a proxy', () => {
   test('rate limit behind a proxy - clients have separate budgets', async () => {
-    const proxied = await startSecurityApp({ database, env: { TRUST_PROXY_HOPS: '1' } });
+    const proxied = await startSecurityApp({
+      database,
+      env: { TRUST_PROXY_HOPS: '1' },
+    });
     const viaProxy = (client: string) =>
       login(proxied.app, '10.1.0.1', { 'x-forwarded-for': client });
 
@@ -270,7 +315,10 @@ describe('rate limit behind a proxy', () => {
   });
 
   test('rate limit behind a proxy - client cannot add hops', async () => {
-    const proxied = await startSecurityApp({ database, env: { TRUST_PROXY_HOPS: '1' } });
+    const proxied = await startSecurityApp({
+      database,
+      env: { TRUST_PROXY_HOPS: '1' },
+    });
 
     try {
       // Only the address that the trusted proxy appended counts. The
@@ -287,24 +335,30 @@ describe('rate limit behind a proxy', () => {
   });
 });
 
-describe('rate limit store', { skip: process.env.REDIS_URL ? false : 'REDIS_URL is unset' }, () => {
-  test('rate limit store - two instances share the counters', async () => {
-    const redisKeyPrefix = `test:security:shared:${randomUUID()}:`;
-    const first = await startSecurityApp({ database, redisKeyPrefix });
-    const second = await startSecurityApp({ database, redisKeyPrefix });
+describe(
+  'rate limit store',
+  { skip: process.env.REDIS_URL ? false : 'REDIS_URL is unset' },
+  () => {
+    test('rate limit store - two instances share the counters', async () => {
+      const redisKeyPrefix = `test:security:shared:${randomUUID()}:`;
+      const first = await startSecurityApp({ database, redisKeyPrefix });
+      const second = await startSecurityApp({ database, redisKeyPrefix });
 
-    try {
-      await statuses(3, () => login(first.app, '203.0.113.50'));
-      const codes = await statuses(3, () => login(second.app, '203.0.113.50'));
+      try {
+        await statuses(3, () => login(first.app, '203.0.113.50'));
+        const codes = await statuses(3, () =>
+          login(second.app, '203.0.113.50'),
+        );
 
-      assert.deepEqual(codes.slice(0, 2).includes(429), false);
-      assert.equal(codes[2], 429);
-    } finally {
-      await first.close();
-      await second.close();
-    }
-  });
-});
+        assert.deepEqual(codes.slice(0, 2).includes(429), false);
+        assert.equal(codes[2], 429);
+      } finally {
+        await first.close();
+        await second.close();
+      }
+    });
+  },
+);
 
 describe('rate limit memory fallback', () => {
   test('rate limit memory fallback - logs that counters are local', async () => {

@@ -22,10 +22,14 @@ before(async () => {
       async (instance) => {
         // Counts the requests that reach a handler. A route without a body
         // schema rejects every body, so this one accepts any JSON value.
-        instance.post('/test/echo', { schema: { body: z.unknown() } }, async (request) => {
-          echoCalls += 1;
-          return { type: typeof request.body };
-        });
+        instance.post(
+          '/test/echo',
+          { schema: { body: z.unknown() } },
+          async (request) => {
+            echoCalls += 1;
+            return { type: typeof request.body };
+          },
+        );
       },
     ],
   });
@@ -68,7 +72,11 @@ describe('content type', () => {
   for (const contentType of rejected) {
     test(`content type - ${JSON.stringify(contentType)} is 415`, async () => {
       const calls = echoCalls;
-      const response = await send('/test/echo', { 'content-type': contentType }, '{"a":1}');
+      const response = await send(
+        '/test/echo',
+        { 'content-type': contentType },
+        '{"a":1}',
+      );
 
       assert.equal(response.statusCode, 415);
       assert.equal(response.json().error.code, 'UNSUPPORTED_MEDIA_TYPE');
@@ -87,9 +95,16 @@ describe('content type', () => {
     assert.equal(response.statusCode, 415);
   });
 
-  for (const contentType of ['application/json', 'application/json; charset=utf-8']) {
+  for (const contentType of [
+    'application/json',
+    'application/json; charset=utf-8',
+  ]) {
     test(`content type - ${JSON.stringify(contentType)} is parsed`, async () => {
-      const response = await send('/test/echo', { 'content-type': contentType }, '{"a":1}');
+      const response = await send(
+        '/test/echo',
+        { 'content-type': contentType },
+        '{"a":1}',
+      );
 
       assert.equal(response.statusCode, 200);
       assert.equal(response.json().type, 'object');
@@ -117,7 +132,11 @@ describe('prototype pollution', () => {
   for (const [label, body] of Object.entries(bodies)) {
     test(`prototype pollution - ${label} is 400`, async () => {
       const calls = echoCalls;
-      const response = await send('/test/echo', { 'content-type': 'application/json' }, body);
+      const response = await send(
+        '/test/echo',
+        { 'content-type': 'application/json' },
+        body,
+      );
 
       assert.equal(response.statusCode, 400);
       assert.equal(response.json().error.code, 'VALIDATION_FAILED');
@@ -130,7 +149,11 @@ describe('prototype pollution', () => {
   });
 
   test('prototype pollution - invalid JSON is 400', async () => {
-    const response = await send('/test/echo', { 'content-type': 'application/json' }, '{"a":');
+    const response = await send(
+      '/test/echo',
+      { 'content-type': 'application/json' },
+      '{"a":',
+    );
 
     assert.equal(response.statusCode, 400);
   });
@@ -139,7 +162,11 @@ describe('prototype pollution', () => {
 describe('body size', () => {
   test('body size - one byte over 1 MiB is 413', async () => {
     const payload = `{"a":"${'x'.repeat(ONE_MIB - 7)}"}`;
-    const response = await send('/test/echo', { 'content-type': 'application/json' }, payload);
+    const response = await send(
+      '/test/echo',
+      { 'content-type': 'application/json' },
+      payload,
+    );
 
     assert.equal(Buffer.byteLength(payload), ONE_MIB + 1);
     assert.equal(response.statusCode, 413);
@@ -148,7 +175,11 @@ describe('body size', () => {
 
   test('body size - exactly 1 MiB is accepted', async () => {
     const payload = `{"a":"${'x'.repeat(ONE_MIB - 8)}"}`;
-    const response = await send('/test/echo', { 'content-type': 'application/json' }, payload);
+    const response = await send(
+      '/test/echo',
+      { 'content-type': 'application/json' },
+      payload,
+    );
 
     assert.equal(Buffer.byteLength(payload), ONE_MIB);
     assert.equal(response.statusCode, 200);
@@ -191,7 +222,10 @@ describe('compressed bodies', () => {
     }
     const grownMiB = (process.memoryUsage().rss - before) / ONE_MIB;
 
-    assert.ok(grownMiB < 20, `resident memory grew by ${grownMiB.toFixed(1)} MiB`);
+    assert.ok(
+      grownMiB < 20,
+      `resident memory grew by ${grownMiB.toFixed(1)} MiB`,
+    );
   });
 });
 

@@ -25,7 +25,11 @@ let account: TestAccount;
 // Every secret the run handles; none may appear in any log line.
 const secrets: string[] = [JWT_SECRET, BYPASS_TOKEN];
 
-function post(url: string, payload: unknown, headers: Record<string, string> = {}) {
+function post(
+  url: string,
+  payload: unknown,
+  headers: Record<string, string> = {},
+) {
   return app.inject({
     method: 'POST',
     url,
@@ -48,20 +52,29 @@ before(async () => {
         );
         // A careless log call, as a future change might write one: the
         // logger must still redact what it contains.
-        instance.post('/test/careless-log', { schema: { body: z.unknown() } }, async (request) => {
-          request.log.error(
-            { headers: request.headers, body: request.body },
-            'logged a whole request',
-          );
-          return { ok: true };
-        });
+        instance.post(
+          '/test/careless-log',
+          { schema: { body: z.unknown() } },
+          async (request) => {
+            request.log.error(
+              { headers: request.headers, body: request.body },
+              'logged a whole request',
+            );
+            return { ok: true };
+          },
+        );
       },
     ],
   });
   app = testApp.app;
 
   account = await createAccount(app);
-  secrets.push(account.password, account.accessToken, account.refreshToken, account.email);
+  secrets.push(
+    account.password,
+    account.accessToken,
+    account.refreshToken,
+    account.email,
+  );
 
   // register_rejected: the same email again.
   await post('/api/auth/register', {
@@ -72,14 +85,25 @@ before(async () => {
   secrets.push('another-password-1');
 
   // login_failed with each reason.
-  await post('/api/auth/login', { email: account.email, password: 'wrong-password-1' });
+  await post('/api/auth/login', {
+    email: account.email,
+    password: 'wrong-password-1',
+  });
   const unknownEmail = `nobody-${randomUUID()}@example.com`;
-  await post('/api/auth/login', { email: unknownEmail, password: 'wrong-password-2' });
+  await post('/api/auth/login', {
+    email: unknownEmail,
+    password: 'wrong-password-2',
+  });
   secrets.push('wrong-password-1', 'wrong-password-2', unknownEmail);
 
   // token_reuse_detected: refresh twice with the same token.
-  const rotated = await post('/api/auth/refresh', { refreshToken: account.refreshToken });
-  const rotatedTokens = rotated.json() as { accessToken: string; refreshToken: string };
+  const rotated = await post('/api/auth/refresh', {
+    refreshToken: account.refreshToken,
+  });
+  const rotatedTokens = rotated.json() as {
+    accessToken: string;
+    refreshToken: string;
+  };
   secrets.push(rotatedTokens.accessToken, rotatedTokens.refreshToken);
   await post('/api/auth/refresh', { refreshToken: account.refreshToken });
 
@@ -90,7 +114,12 @@ before(async () => {
     headers: { authorization: `Bearer ${account.accessToken}x` },
   });
   const customer = await createAccount(app);
-  secrets.push(customer.password, customer.accessToken, customer.refreshToken, customer.email);
+  secrets.push(
+    customer.password,
+    customer.accessToken,
+    customer.refreshToken,
+    customer.email,
+  );
   await app.inject({
     method: 'GET',
     url: '/test/admin-only',
@@ -105,7 +134,10 @@ before(async () => {
     { currentPassword: customer.password, newPassword },
     { authorization: `Bearer ${customer.accessToken}` },
   );
-  const changedTokens = changed.json() as { accessToken: string; refreshToken: string };
+  const changedTokens = changed.json() as {
+    accessToken: string;
+    refreshToken: string;
+  };
   secrets.push(changedTokens.accessToken, changedTokens.refreshToken);
   await post('/api/auth/logout', { refreshToken: changedTokens.refreshToken });
 
@@ -128,15 +160,26 @@ before(async () => {
 
   // account_locked: a sixth attempt for one email.
   const locked = await createAccount(app);
-  secrets.push(locked.password, locked.accessToken, locked.refreshToken, locked.email);
+  secrets.push(
+    locked.password,
+    locked.accessToken,
+    locked.refreshToken,
+    locked.email,
+  );
   for (let attempt = 0; attempt < 6; attempt++) {
-    await post('/api/auth/login', { email: locked.email, password: `guess-${attempt}-xxxxxx` });
+    await post('/api/auth/login', {
+      email: locked.email,
+      password: `guess-${attempt}-xxxxxx`,
+    });
   }
 
   await post(
     '/test/careless-log',
     { password: account.password, refreshToken: account.refreshToken },
-    { authorization: `Bearer ${account.accessToken}`, cookie: `session=${account.refreshToken}` },
+    {
+      authorization: `Bearer ${account.accessToken}`,
+      cookie: `session=${account.refreshToken}`,
+    },
   );
 });
 
@@ -162,7 +205,10 @@ describe('security events', () => {
 
       assert.equal(typeof line.requestId, 'string', 'requestId');
       assert.equal(typeof line.ip, 'string', 'ip');
-      assert.match(String(line.timestamp), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      assert.match(
+        String(line.timestamp),
+        /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/,
+      );
     });
   }
 
@@ -174,7 +220,9 @@ describe('security events', () => {
   });
 
   test('security events - login_failed gives the reason', () => {
-    const reasons = testApp.logs.events('login_failed').map((line) => line.reason);
+    const reasons = testApp.logs
+      .events('login_failed')
+      .map((line) => line.reason);
 
     assert.ok(reasons.includes('wrong_password'), 'wrong_password');
     assert.ok(reasons.includes('unknown_email'), 'unknown_email');
@@ -212,12 +260,18 @@ describe('log redaction', () => {
     for (const secret of secrets) {
       const leaks = testApp.logs.raw.filter((line) => line.includes(secret));
 
-      assert.deepEqual(leaks, [], `secret of ${secret.length} characters leaked`);
+      assert.deepEqual(
+        leaks,
+        [],
+        `secret of ${secret.length} characters leaked`,
+      );
     }
   });
 
   test('log redaction - careless request log is redacted', () => {
-    const line = testApp.logs.lines.find((entry) => entry.msg === 'logged a whole request');
+    const line = testApp.logs.lines.find(
+      (entry) => entry.msg === 'logged a whole request',
+    );
     const headers = line?.headers as Record<string, unknown> | undefined;
     const body = line?.body as Record<string, unknown> | undefined;
 

@@ -10,7 +10,10 @@ import { loadConfig } from '../../src/config.js';
 import { createLoggerOptions } from '../../src/logger.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
-export type LogLine = Record<string, unknown> & { msg?: string; event?: string };
+export type LogLine = Record<string, unknown> & {
+  msg?: string;
+  event?: string;
+};
 
 /** Every log line an app wrote, raw (as written) and parsed. */
 export class LogCapture {
@@ -72,7 +75,9 @@ export async function startSecurityApp(
   const logs = new LogCapture();
   const app = await buildApp({
     config,
-    logger: Object.assign({}, createLoggerOptions(config), { stream: logs.stream }),
+    logger: Object.assign({}, createLoggerOptions(config), {
+      stream: logs.stream,
+    }),
     plugins: options.plugins,
   });
   await app.ready();
@@ -128,7 +133,9 @@ export async function createAccount(
     payload: { email, password, name: 'Test User' },
   });
   if (registered.statusCode !== 202) {
-    throw new Error(`register failed: ${registered.statusCode} ${registered.body}`);
+    throw new Error(
+      `register failed: ${registered.statusCode} ${registered.body}`,
+    );
   }
 
   const login = await app.inject({

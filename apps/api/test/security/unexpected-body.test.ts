@@ -3,7 +3,10 @@ import { after, before, describe, test } from 'node:test';
 
 import type { FastifyInstance } from 'fastify';
 
-import type { PrismaClient, Product } from '../../src/generated/prisma/client.js';
+import type {
+  PrismaClient,
+  Product,
+} from '../../src/generated/prisma/client.js';
 import { buildTestApp } from '../helpers/app.js';
 import { createCategory, createProduct } from '../helpers/catalog.js';
 import {

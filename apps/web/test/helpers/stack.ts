@@ -246,13 +246,7 @@ export async function startWebServer(options: {
 
   const child = spawn(
     process.execPath,
-    [
-      join(WEB_DIR, 'server.mjs'),
-      '-p',
-      String(port),
-      '-H',
-      '127.0.0.1',
-    ],
+    [join(WEB_DIR, 'server.mjs'), '-p', String(port), '-H', '127.0.0.1'],
     {
       cwd: WEB_DIR,
       env: {

@@ -75,7 +75,10 @@ export function createLoginThrottle(redis: Redis | null): LoginThrottle {
 
         return {
           allowed: false,
-          retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)),
+          retryAfterSeconds: Math.max(
+            1,
+            Math.ceil(rejection.msBeforeNext / 1000),
+          ),
           lockStarted:
             rejection.consumedPoints === LOGIN_ATTEMPTS_PER_ACCOUNT + 1,
         };

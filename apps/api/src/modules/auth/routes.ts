@@ -63,14 +63,18 @@ function noStore(reply: FastifyReply): void {
 function accountLocked(message: string, retryAfterSeconds: number): AppError {
   const retryAfter = String(retryAfterSeconds);
 
-  return new AppError('RATE_LIMITED', `${message}: retry in ${retryAfter} seconds.`, {
-    headers: {
-      'Retry-After': retryAfter,
-      'RateLimit-Limit': String(LOGIN_ATTEMPTS_PER_ACCOUNT),
-      'RateLimit-Remaining': '0',
-      'RateLimit-Reset': retryAfter,
+  return new AppError(
+    'RATE_LIMITED',
+    `${message}: retry in ${retryAfter} seconds.`,
+    {
+      headers: {
+        'Retry-After': retryAfter,
+        'RateLimit-Limit': String(LOGIN_ATTEMPTS_PER_ACCOUNT),
+        'RateLimit-Remaining': '0',
+        'RateLimit-Reset': retryAfter,
+      },
     },
-  });
+  );
 }
 
 /** Registration, sign-in, token refresh, sign-out and the own profile. */

@@ -64,7 +64,9 @@ const paramsSchema = z.strictObject({
  * Serves the product images of the demo catalog from memory. They are read
  * once at startup, and only names listed in the folder can be served.
  */
-export default async function imagesRoutes(app: FastifyInstance): Promise<void> {
+export default async function imagesRoutes(
+  app: FastifyInstance,
+): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const images = await loadImages(productImagesDir);
 

@@ -11,7 +11,9 @@ let knownFile: string;
 
 before(async () => {
   testApp = await buildTestApp();
-  const files = (await readdir(productImagesDir)).filter((name) => name.endsWith('.svg'));
+  const files = (await readdir(productImagesDir)).filter((name) =>
+    name.endsWith('.svg'),
+  );
   assert.ok(files[0], 'at least one product image is shipped');
   knownFile = files[0];
 });
@@ -29,9 +31,15 @@ test('product image - served as SVG', async () => {
   });
 
   assert.equal(response.statusCode, 200);
-  assert.equal(response.headers['content-type'], 'image/svg+xml; charset=utf-8');
+  assert.equal(
+    response.headers['content-type'],
+    'image/svg+xml; charset=utf-8',
+  );
   assert.deepEqual(response.rawPayload, expected);
-  assert.match(String(response.headers['cache-control']), /public, max-age=\d{6,}/);
+  assert.match(
+    String(response.headers['cache-control']),
+    /public, max-age=\d{6,}/,
+  );
   const policy = String(response.headers['content-security-policy']);
   assert.match(policy, /^default-src 'none'/);
   assert.match(policy, /frame-ancestors 'none'/);

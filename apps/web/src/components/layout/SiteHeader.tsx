@@ -6,7 +6,7 @@ import type { User } from '@/lib/api/types';
 import { getCurrentUser } from '@/lib/session/session';
 
 export async function SiteHeader() {
-  let user: User | null = null;
+  let user: User | null;
   try {
     user = await getCurrentUser();
   } catch {

@@ -13,6 +13,7 @@ export function safeRedirectPath(target: string | null | undefined): string {
   if (!target || target.length > 2048) return '/';
   if (!target.startsWith('/') || target.startsWith('//')) return '/';
   // Browsers treat "\" like "/" and drop tabs and newlines inside URLs.
+  // eslint-disable-next-line no-control-regex -- control characters are the point
   if (/[\\\u0000-\u001f\u007f]/.test(target)) return '/';
 
   let url: URL;
