@@ -15,14 +15,23 @@ export const INJECTION_MARK = '*';
  * @property {Record<string, string>} [headers]
  * @property {string} [body] raw body; marks may follow JSON values
  * @property {{ uri: string[], body: string[], header?: string[] }} parameters the name of each mark, in order
- * @property {boolean} [light] run at level 1 and risk 1, for a parameter
+ * @property {boolean} [light] run at level 1 and risk 1 on visible text, for a parameter
  *   that another target already attacks at full depth on the API itself
  */
 
 // Level 1 and risk 1 still try one boolean, error-based, UNION, stacked and
 // time-based payload family each on PostgreSQL (sqlmap 1.7 payloads/*.xml),
 // but skip the OR-based, heavy-query and extra-clause variants.
-export const LIGHT_SETTINGS = { level: 1, risk: 1 };
+// Boolean-based tests are left to the API targets: a storefront page
+// differs between two payloads for reasons other than SQL (the CSP nonce,
+// the fuzzy ranking of search results), which sqlmap can read as a
+// boolean-based blind answer.
+export const LIGHT_SETTINGS = {
+  level: 1,
+  risk: 1,
+  textOnly: true,
+  technique: 'EUSTQ',
+};
 
 /** Builds a query string whose listed parameters carry the injection mark. */
 export function markedQuery(values, marked = Object.keys(values)) {
@@ -219,6 +228,8 @@ export function parseSqlmapResults(csv, targets) {
  * @property {number} [risk] 1-3, default 3
  * @property {number} [processes] parallel sqlmap processes, default 2
  * @property {number} [timeoutSeconds] per parameter, default 300
+ * @property {boolean} [textOnly] compare only the visible text of pages
+ * @property {string} [technique] sqlmap techniques, default BEUSTQ
  */
 
 /** Builds the sqlmap command line for one group of request files. */
@@ -240,7 +251,7 @@ export function buildSqlmapArgs(options, paths) {
     '--risk',
     String(options.risk ?? 3),
     '--technique',
-    'BEUSTQ',
+    options.technique ?? 'BEUSTQ',
     // An explicit range bounds sqlmap's ORDER BY column search. Without it
     // a server-rendered page that ignores an `ORDER BY n` suffix reads as a
     // query of 199 columns, and the UNION tests at that width took minutes
@@ -263,6 +274,10 @@ export function buildSqlmapArgs(options, paths) {
     '--results-file',
     paths.results,
     '--disable-coloring',
+    // Storefront pages differ on every request (the CSP nonce on each
+    // script tag), which can pass for a boolean-based blind answer.
+    // Comparing only their visible text removes that noise.
+    ...(options.textOnly ? ['--text-only'] : []),
     ...(paths.skip?.length > 0 ? ['--skip', paths.skip.join(',')] : []),
   ];
 }
@@ -371,7 +386,7 @@ export async function runSqlmap(options) {
     durationMs: Date.now() - started,
     ...(timedOut.length > 0 ? { timedOut: true } : {}),
     coverage: {
-      settings: `level ${options.level ?? 3}, risk ${options.risk ?? 3} (level ${LIGHT_SETTINGS.level}, risk ${LIGHT_SETTINGS.risk} on ${options.targets.filter((target) => target.light).length} requests that repeat an API parameter), techniques BEUSTQ, DBMS PostgreSQL, ${options.targets.length} requests`,
+      settings: `level ${options.level ?? 3}, risk ${options.risk ?? 3} (level ${LIGHT_SETTINGS.level}, risk ${LIGHT_SETTINGS.risk} on ${options.targets.filter((target) => target.light).length} requests that repeat an API parameter, techniques ${LIGHT_SETTINGS.technique} on visible text there), techniques BEUSTQ, DBMS PostgreSQL, ${options.targets.length} requests`,
       parameters: options.targets.flatMap((target) =>
         [
           ...target.parameters.uri,

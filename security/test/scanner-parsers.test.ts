@@ -50,12 +50,19 @@ test('buildSqlmapArgs - deep run bounds UNION columns', () => {
   assert.equal(argumentAfter(args, '--technique'), 'BEUSTQ');
 });
 
-test('buildSqlmapArgs - light run keeps every technique', () => {
+test('buildSqlmapArgs - light run leaves boolean tests to the API', () => {
   const args = buildSqlmapArgs({ ...LIGHT_SETTINGS }, SQLMAP_PATHS);
   assert.equal(argumentAfter(args, '--level'), '1');
   assert.equal(argumentAfter(args, '--risk'), '1');
   assert.equal(argumentAfter(args, '--union-cols'), '1-10');
+  assert.equal(argumentAfter(args, '--technique'), 'EUSTQ');
+  assert.ok(args.includes('--text-only'));
+});
+
+test('buildSqlmapArgs - full run tries every technique', () => {
+  const args = buildSqlmapArgs({}, SQLMAP_PATHS);
   assert.equal(argumentAfter(args, '--technique'), 'BEUSTQ');
+  assert.ok(!args.includes('--text-only'));
 });
 
 test('unmarkedJsonKeys - lists keys of a body without marks', () => {
