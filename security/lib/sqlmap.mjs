@@ -19,13 +19,13 @@ export const INJECTION_MARK = '*';
  *   that another target already attacks at full depth on the API itself
  */
 
-// Level 1 and risk 1 still try one boolean, error-based, UNION, stacked and
+// Level 1 and risk 1 still try one error-based, UNION, stacked and
 // time-based payload family each on PostgreSQL (sqlmap 1.7 payloads/*.xml),
 // but skip the OR-based, heavy-query and extra-clause variants.
-// Boolean-based tests are left to the API targets: a storefront page
-// differs between two payloads for reasons other than SQL (the CSP nonce,
-// the fuzzy ranking of search results), which sqlmap can read as a
-// boolean-based blind answer.
+// Boolean-based tests are left to the API targets, because a storefront
+// page differs between two payloads for reasons other than SQL (the CSP
+// nonce, the fuzzy ranking of search results). sqlmap can mistake that
+// difference for a boolean-based blind injection.
 export const LIGHT_SETTINGS = {
   level: 1,
   risk: 1,
@@ -275,7 +275,7 @@ export function buildSqlmapArgs(options, paths) {
     paths.results,
     '--disable-coloring',
     // Storefront pages differ on every request (the CSP nonce on each
-    // script tag), which can pass for a boolean-based blind answer.
+    // script tag), which sqlmap can mistake for a boolean-based blind injection.
     // Comparing only their visible text removes that noise.
     ...(options.textOnly ? ['--text-only'] : []),
     ...(paths.skip?.length > 0 ? ['--skip', paths.skip.join(',')] : []),
